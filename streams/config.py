@@ -1,0 +1,42 @@
+"""Settings read once from the environment, with defaults that run everything on loopback."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _home() -> Path:
+    return Path(os.environ.get("ONETHING_HOME", Path.home() / ".cache" / "onething"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Where the broker, the registry and the local state live."""
+
+    bootstrap_servers: str = "127.0.0.1:19092"
+    # Empty means: serve the Schema Registry API from the platform itself.
+    registry_url: str = ""
+    registry_port: int = 18081
+    home: Path = field(default_factory=_home)
+    partitions: int = 3
+
+    @property
+    def broker_dir(self) -> Path:
+        return self.home / "broker"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.home / "state"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            bootstrap_servers=env.get("ONETHING_BOOTSTRAP", cls.bootstrap_servers),
+            registry_url=env.get("ONETHING_REGISTRY_URL", ""),
+            registry_port=int(env.get("ONETHING_REGISTRY_PORT", cls.registry_port)),
+            home=_home(),
+            partitions=int(env.get("ONETHING_PARTITIONS", cls.partitions)),
+        )
