@@ -1,0 +1,89 @@
+"""Avro encoding on the hot path with fastavro; schema ids are known before the first event.
+
+Writers use each contract's latest schema and the id the registry gave it at start-up. Readers
+resolve the writer's schema by the id in the frame (cached after the first sight of an id) into the
+contract's latest schema, so older and newer producers keep working side by side.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import fastavro
+
+from streams.contracts import Catalog, Contract
+from streams.wire import frame, unframe
+
+
+class DecodeError(ValueError):
+    """A record that cannot become an event; the message is the dead-letter reason."""
+
+
+SchemaFetcher = Callable[[int], str]
+
+
+class Codec:
+    """Encodes and decodes every contract of a catalog in the Confluent wire format."""
+
+    def __init__(self, catalog: Catalog, ids: dict[str, int], fetch_schema: SchemaFetcher) -> None:
+        # ids maps a contract's full name to the registry id of its latest schema.
+        self._catalog = catalog
+        self._fetch_schema = fetch_schema
+        self._writers: dict[str, tuple[int, Any]] = {}
+        self._by_id: dict[int, tuple[Contract, Any]] = {}
+        for contract in catalog:
+            parsed = fastavro.parse_schema(contract.schema, named_schemas={})
+            schema_id = ids[contract.full_name]
+            self._writers[contract.full_name] = (schema_id, parsed)
+            self._by_id[schema_id] = (contract, parsed)
+        self._readers: dict[int, tuple[Contract, Any, Any]] = {}
+
+    def schema_id(self, full_name: str) -> int:
+        return self._writers[full_name][0]
+
+    def encode(self, full_name: str, record: dict[str, Any]) -> bytes:
+        schema_id, parsed = self._writers[full_name]
+        buffer = io.BytesIO()
+        fastavro.schemaless_writer(buffer, parsed, record)
+        return frame(schema_id, buffer.getvalue())
+
+    def decode(self, data: bytes | None) -> tuple[Contract, dict[str, Any]]:
+        """Return the contract the record belongs to and the record, or raise DecodeError."""
+        try:
+            schema_id, body = unframe(data)
+        except ValueError as exc:
+            raise DecodeError(str(exc)) from None
+        contract, writer, reader = self._reader_for(schema_id)
+        try:
+            record = fastavro.schemaless_reader(io.BytesIO(body), writer, reader)
+        except Exception as exc:  # fastavro raises many types for corrupt input
+            raise DecodeError(f"Avro body does not match schema id {schema_id}: {exc!r}") from None
+        return contract, record
+
+    def _reader_for(self, schema_id: int) -> tuple[Contract, Any, Any]:
+        cached = self._readers.get(schema_id)
+        if cached:
+            return cached
+        if schema_id in self._by_id:
+            contract, parsed = self._by_id[schema_id]
+            resolved = (contract, parsed, None)
+        else:
+            resolved = self._resolve_foreign(schema_id)
+        self._readers[schema_id] = resolved
+        return resolved
+
+    def _resolve_foreign(self, schema_id: int) -> tuple[Contract, Any, Any]:
+        """A schema id this process did not register: another revision of one of our contracts."""
+        try:
+            writer_json = self._fetch_schema(schema_id)
+        except Exception as exc:
+            raise DecodeError(f"unknown schema id {schema_id}: {exc}") from None
+        writer = fastavro.parse_schema(json.loads(writer_json), named_schemas={})
+        full_name = writer["name"]
+        if full_name not in self._catalog:
+            raise DecodeError(f"schema id {schema_id} is {full_name!r}, which no contract declares")
+        contract = self._catalog[full_name]
+        return contract, writer, self._writers[contract.full_name][1]

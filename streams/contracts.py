@@ -1,0 +1,147 @@
+"""The Avro contracts in schemas/: one record type per topic, each topic's revisions in order.
+
+Layout: ``schemas/envelope.avsc`` plus ``schemas/<area>/<event_name>.v<major>/<revision>.avsc``.
+The topic of ``schemas/market_regulation/business_license_issued.v1/`` is
+``gov.market_regulation.business_license_issued.v1`` and its record is
+``gov.market_regulation.BusinessLicenseIssued``. Event files name the envelope as
+``onething.Envelope``; loading inlines it so every schema handed to a registry is self-contained.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ENVELOPE_NAME = "onething.Envelope"
+TOPIC_PREFIX = "gov"
+
+
+class ContractError(Exception):
+    """A schema file that cannot be a contract: the message names the file and the problem."""
+
+
+def schemas_dir() -> Path:
+    configured = os.environ.get("ONETHING_SCHEMAS")
+    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "schemas"
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@dataclass(frozen=True)
+class Contract:
+    """One topic's record type and the history of its schema, oldest revision first."""
+
+    name: str
+    namespace: str
+    major: int
+    revisions: tuple[dict[str, Any], ...]
+    paths: tuple[Path, ...]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.namespace}.{self.name}"
+
+    @property
+    def topic(self) -> str:
+        return f"{self.namespace}.{snake_case(self.name)}.v{self.major}"
+
+    @property
+    def subject(self) -> str:
+        """Confluent's TopicNameStrategy subject for record values."""
+        return f"{self.topic}-value"
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        return self.revisions[-1]
+
+    @property
+    def payload_fields(self) -> list[dict[str, Any]]:
+        payload = next(f for f in self.schema["fields"] if f["name"] == "payload")
+        return payload["type"]["fields"]
+
+
+class Catalog:
+    """Every contract, looked up by short name, full name or topic."""
+
+    def __init__(self, envelope: dict[str, Any], contracts: list[Contract]) -> None:
+        self.envelope = envelope
+        self.contracts = sorted(contracts, key=lambda c: c.topic)
+        self._by_key: dict[str, Contract] = {}
+        for contract in self.contracts:
+            for key in (contract.name, contract.full_name, contract.topic):
+                self._by_key[key] = contract
+
+    def __getitem__(self, key: str) -> Contract:
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise KeyError(f"no contract named {key!r} in schemas/") from None
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._by_key
+
+    def __iter__(self):
+        return iter(self.contracts)
+
+    def __len__(self) -> int:
+        return len(self.contracts)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ContractError(f"{path}: not valid JSON ({exc})") from None
+
+
+def inline_envelope(schema: dict[str, Any], envelope: dict[str, Any]) -> dict[str, Any]:
+    resolved = copy.deepcopy(schema)
+    for field in resolved.get("fields", []):
+        if field.get("type") == ENVELOPE_NAME:
+            field["type"] = copy.deepcopy(envelope)
+    return resolved
+
+
+def _load_contract(topic_dir: Path, area: str, envelope: dict[str, Any]) -> Contract:
+    match = re.fullmatch(r"([a-z0-9_]+)\.v(\d+)", topic_dir.name)
+    if not match:
+        raise ContractError(f"{topic_dir}: folder must be named <event_name>.v<major>")
+    files = sorted(topic_dir.glob("*.avsc"), key=lambda p: int(p.stem) if p.stem.isdigit() else -1)
+    if not files or any(not p.stem.isdigit() for p in files):
+        raise ContractError(f"{topic_dir}: needs revisions named 1.avsc, 2.avsc, …")
+    revisions = tuple(inline_envelope(_read_json(p), envelope) for p in files)
+    latest = revisions[-1]
+    name, namespace = latest.get("name", ""), latest.get("namespace", "")
+    expected_ns = f"{TOPIC_PREFIX}.{area}"
+    if namespace != expected_ns:
+        raise ContractError(f"{files[-1]}: namespace must be {expected_ns!r}, not {namespace!r}")
+    if snake_case(name) != match.group(1):
+        raise ContractError(f"{files[-1]}: record {name!r} does not match folder {topic_dir.name!r}")
+    field_names = [f["name"] for f in latest.get("fields", [])]
+    if field_names != ["envelope", "payload"]:
+        raise ContractError(f"{files[-1]}: fields must be exactly 'envelope' then 'payload'")
+    return Contract(name, namespace, int(match.group(2)), revisions, tuple(files))
+
+
+def load_catalog(root: Path | None = None) -> Catalog:
+    root = root or schemas_dir()
+    envelope = _read_json(root / "envelope.avsc")
+    contracts = [
+        _load_contract(topic_dir, area_dir.name, envelope)
+        for area_dir in sorted(p for p in root.iterdir() if p.is_dir())
+        for topic_dir in sorted(p for p in area_dir.iterdir() if p.is_dir())
+    ]
+    return Catalog(envelope, contracts)
+
+
+@cache
+def default_catalog() -> Catalog:
+    return load_catalog()

@@ -1,0 +1,100 @@
+"""How a department declares itself: its matters (事项), their triggers, outputs, SLA, materials.
+
+    market_regulation = Department("market_regulation", "市场监管局")
+
+    @market_regulation.matter("business_license", "营业执照", trigger="RestaurantApplicationSubmitted",
+                              done="BusinessLicenseIssued", sla_working_days=1)
+    async def issue_business_license(event: Event) -> list[NewEvent]:
+        ...
+
+Handlers are plain async functions; the runtime does everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from streams.conditions import Condition
+from streams.events import Event, NewEvent
+
+REJECTED = "MatterRejected"
+
+Handler = Callable[[Event], Awaitable[Sequence[NewEvent]]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Matter:
+    """One 事项 a department performs."""
+
+    department: str
+    name: str
+    display_name: str
+    trigger: str
+    done: str
+    emits: tuple[str, ...]
+    sla_working_days: int
+    materials: tuple[str, ...]
+    handler: Handler
+    when: Condition | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.department}.{self.name}"
+
+
+class Department:
+    """A department: a name, a display name and the matters it performs."""
+
+    def __init__(self, name: str, display_name: str, *, version: str = "1.0.0") -> None:
+        self.name = name
+        self.display_name = display_name
+        self.version = version
+        self.matters: list[Matter] = []
+
+    def matter(
+        self,
+        name: str,
+        display_name: str,
+        *,
+        trigger: str,
+        done: str,
+        sla_working_days: int,
+        materials: Sequence[str] = (),
+        also_emits: Sequence[str] = (),
+        when: Condition | None = None,
+    ) -> Callable[[Handler], Handler]:
+        """Declare a matter. ``done`` is the event that completes it; every matter may reject."""
+
+        def register(handler: Handler) -> Handler:
+            if any(m.name == name for m in self.matters):
+                raise ValueError(f"{self.name} declares matter {name!r} twice")
+            self.matters.append(
+                Matter(
+                    department=self.name,
+                    name=name,
+                    display_name=display_name,
+                    trigger=trigger,
+                    done=done,
+                    emits=(done, *also_emits, REJECTED),
+                    sla_working_days=sla_working_days,
+                    materials=tuple(materials),
+                    handler=handler,
+                    when=when,
+                )
+            )
+            return handler
+
+        return register
+
+    @property
+    def triggers(self) -> list[str]:
+        return sorted({m.trigger for m in self.matters})
+
+    def __repr__(self) -> str:
+        return f"Department({self.name!r}, {self.display_name!r})"
+
+
+def reject(*reasons: str, missing_materials: Sequence[str] = ()) -> NewEvent:
+    """Decline the matter, naming every reason at once (一次告知)."""
+    return NewEvent(REJECTED, {"reasons": list(reasons), "missing_materials": list(missing_materials)})

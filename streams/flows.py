@@ -1,0 +1,60 @@
+"""一件事 flows declared as data: the application that starts a case and the matters that end it.
+
+The flow does not orchestrate anything: departments react to events on their own. The declaration
+tells the tracker what "done" means and lets tools check and draw the flow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from streams.department import Department, Matter
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """A matter of the flow and the matters that must finish before it starts."""
+
+    matter: str
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Flow:
+    name: str
+    display_name: str
+    lead: str
+    application: str
+    steps: tuple[Step, ...]
+    sla_working_days: int
+
+
+class FlowMap:
+    """Flows joined with the departments' declarations, so matters can be looked up by event."""
+
+    def __init__(self, flows: list[Flow], departments: list[Department]) -> None:
+        self.flows = {flow.name: flow for flow in flows}
+        self.matters: dict[str, Matter] = {m.key: m for d in departments for m in d.matters}
+        self.by_application = {flow.application: flow for flow in flows}
+        self.by_done_event: dict[str, list[Matter]] = {}
+        for matter in self.matters.values():
+            self.by_done_event.setdefault(matter.done, []).append(matter)
+        for flow in flows:
+            for step in flow.steps:
+                if step.matter not in self.matters:
+                    raise ValueError(f"flow {flow.name!r} names unknown matter {step.matter!r}")
+
+    def required_matters(self, flow: Flow, application: Mapping[str, Any]) -> list[str]:
+        """The matters this application needs; a conditional matter only when its condition holds."""
+        return [
+            step.matter
+            for step in flow.steps
+            if (when := self.matters[step.matter].when) is None or when.holds(application)
+        ]
+
+    @property
+    def event_types(self) -> set[str]:
+        """Every event the tracker must watch."""
+        return set(self.by_application) | set(self.by_done_event)
