@@ -21,6 +21,8 @@ class Settings:
     registry_port: int = 18081
     home: Path = field(default_factory=_home)
     partitions: int = 3
+    # Prometheus /metrics; 0 turns the endpoint off (several workers on one host need distinct ports).
+    metrics_port: int = 9464
 
     @property
     def broker_dir(self) -> Path:
@@ -39,4 +41,5 @@ class Settings:
             registry_port=int(env.get("ONETHING_REGISTRY_PORT", cls.registry_port)),
             home=_home(),
             partitions=int(env.get("ONETHING_PARTITIONS", cls.partitions)),
+            metrics_port=int(env.get("ONETHING_METRICS_PORT", cls.metrics_port)),
         )

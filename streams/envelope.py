@@ -29,10 +29,11 @@ def new_envelope(
     agent_version: str,
     subject: str,
     cause: dict[str, Any] | None = None,
+    event_id: str | None = None,
 ) -> dict[str, Any]:
     """An envelope for a new event; ``cause`` is the triggering event's envelope, if any."""
     return {
-        "event_id": str(uuid.uuid4()),
+        "event_id": event_id or str(uuid.uuid4()),
         "event_type": event_type,
         "occurred_at": now_millis(),
         "case_id": case_id,
@@ -42,3 +43,8 @@ def new_envelope(
         "subject": subject,
         "trace": new_traceparent(cause["trace"] if cause else None),
     }
+
+
+def derived_event_id(cause_id: str, producer: str, index: int) -> str:
+    """The same cause handled again yields the same ids, so downstream dedup absorbs redeliveries."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"onething:{cause_id}:{producer}:{index}"))

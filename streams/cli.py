@@ -1,0 +1,133 @@
+"""The `onething` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from streams.config import Settings
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(2, f"onething: {message} (see onething --help)\n")
+
+
+def _broker(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.broker import broker_command
+
+    return broker_command(args.action, settings)
+
+
+def _schemas_check(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.contracts import load_catalog
+    from streams.schema_check import check_schemas
+
+    problems = check_schemas()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    catalog = load_catalog()
+    revisions = sum(len(c.revisions) for c in catalog)
+    print(f"{len(catalog)} contracts, {revisions} revisions: valid and BACKWARD compatible")
+    return 0
+
+
+def _topics(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.contracts import default_catalog
+    from streams.topics import declared_topics, provision
+
+    outcome = provision(settings.bootstrap_servers, declared_topics(default_catalog(), partitions=settings.partitions))
+    for topic, what in sorted(outcome.items()):
+        print(f"{what:<8} {topic}")
+    return 0
+
+
+def _registry(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.registry.server import serve_forever
+
+    serve_forever(settings)
+    return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from streams import discovery
+    from streams.flows import FlowMap
+    from streams.runtime import run_worker
+    from streams.startup import connect
+
+    chosen = [n for n in (args.departments or "").split(",") if n]
+    departments = discovery.departments(chosen or None)
+    flow_map = None if args.no_tracker else FlowMap(discovery.flows(), discovery.departments())
+    connection = connect(settings)
+    try:
+        run_worker(connection, departments, flow_map, app_id=args.app_id)
+    finally:
+        connection.close()
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.demo import run_demo
+
+    return run_demo(settings, timeout=args.timeout)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="onething", description="OneThing: 高效办成一件事 on Kafka")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    broker = commands.add_parser("broker", help="the local Apache Kafka broker")
+    broker.add_argument("action", choices=["up", "down", "status", "install"])
+    broker.set_defaults(func=_broker)
+
+    schemas = commands.add_parser("schemas", help="the Avro contracts in schemas/")
+    schemas.add_argument("action", choices=["check"])
+    schemas.set_defaults(func=_schemas_check)
+
+    topics = commands.add_parser("topics", help="provision the declared topics")
+    topics.add_argument("action", choices=["provision"])
+    topics.set_defaults(func=_topics)
+
+    registry = commands.add_parser("registry", help="serve the embedded schema registry")
+    registry.add_argument("action", choices=["serve"])
+    registry.set_defaults(func=_registry)
+
+    run = commands.add_parser("run", help="run departments and the case tracker")
+    run.add_argument("--departments", help="comma-separated department names (default: all)")
+    run.add_argument("--no-tracker", action="store_true", help="do not run the case tracker")
+    run.add_argument("--app-id", default="onething", help="consumer group of this worker")
+    run.set_defaults(func=_run)
+
+    demo = commands.add_parser("demo", help="run the 开办餐饮店 slice and show what happened")
+    demo.add_argument("--timeout", type=float, default=120, help="seconds to wait for the cases")
+    demo.set_defaults(func=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    func: Callable[[argparse.Namespace, Settings], int] = args.func
+    try:
+        return func(args, Settings.from_env())
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # operators get one line; tracebacks stay behind ONETHING_DEBUG
+        if _debug():
+            raise
+        print(f"onething: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _debug() -> bool:
+    import os
+
+    return bool(os.environ.get("ONETHING_DEBUG"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Departments and flows are found through entry points, so a third party plugs in as a package.
+
+    [project.entry-points."onething.departments"]
+    water_supply = "acme_water.department:department"
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from streams.department import Department
+from streams.flows import Flow
+
+DEPARTMENTS_GROUP = "onething.departments"
+FLOWS_GROUP = "onething.flows"
+
+
+class DiscoveryError(RuntimeError):
+    pass
+
+
+def _load(group: str, kind: type) -> list:
+    found = []
+    for entry in sorted(entry_points(group=group), key=lambda e: e.name):
+        obj = entry.load()
+        if not isinstance(obj, kind):
+            raise DiscoveryError(f"entry point {entry.name!r} in {group} is not a {kind.__name__}")
+        found.append(obj)
+    if not found:
+        raise DiscoveryError(f"no {group} entry points: is the onething package installed (pip install -e .)?")
+    return found
+
+
+def departments(names: list[str] | None = None) -> list[Department]:
+    every = _load(DEPARTMENTS_GROUP, Department)
+    if not names:
+        return every
+    known = {d.name: d for d in every}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise DiscoveryError(f"unknown department {', '.join(unknown)}; known: {', '.join(known)}")
+    return [known[n] for n in names]
+
+
+def flows() -> list[Flow]:
+    return _load(FLOWS_GROUP, Flow)

@@ -1,0 +1,102 @@
+"""Reads the event log back: every topic from offset zero, decoded, grouped by case.
+
+Used by the demo, by tests that watch what the platform did, and later by replay and audit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kafka import KafkaConsumer, TopicPartition
+
+from streams.codec import DecodeError
+from streams.deadletter import header_map
+from streams.events import Event
+from streams.processing import decode_event
+from streams.startup import Connection
+from streams.topics import DEAD_LETTER_TOPIC
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetterRecord:
+    key: bytes | None
+    value: bytes | None
+    headers: dict[str, str]
+
+
+class EventLog:
+    """Follows the log on a background thread until closed."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._codec = connection.codec
+        topics = [c.topic for c in connection.catalog] + [DEAD_LETTER_TOPIC]
+        self._consumer = KafkaConsumer(
+            bootstrap_servers=connection.settings.bootstrap_servers,
+            group_id=None,
+            enable_auto_commit=False,
+        )
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in sorted(self._consumer.partitions_for_topic(topic) or ())
+        ]
+        self._consumer.assign(partitions)
+        self._consumer.seek_to_beginning(*partitions)
+        self._lock = threading.Condition()
+        self._by_case: dict[str, list[Event]] = defaultdict(list)
+        self.dead_letters: list[DeadLetterRecord] = []
+        self._stopping = False
+        self._thread = threading.Thread(target=self._follow, name="event-log", daemon=True)
+        self._thread.start()
+
+    def _follow(self) -> None:
+        while not self._stopping:
+            batches = self._consumer.poll(timeout_ms=200)
+            if not batches:
+                continue
+            with self._lock:
+                for records in batches.values():
+                    for record in records:
+                        self._take(record)
+                self._lock.notify_all()
+
+    def _take(self, record) -> None:
+        if record.topic == DEAD_LETTER_TOPIC:
+            self.dead_letters.append(DeadLetterRecord(record.key, record.value, header_map(record.headers)))
+            return
+        try:
+            event = decode_event(self._codec, record.value)
+        except DecodeError:
+            return  # the agents dead-letter these; the reader only shows what was understood
+        self._by_case[event.case_id].append(event)
+
+    def events(self, case_id: str) -> list[Event]:
+        with self._lock:
+            return sorted(self._by_case.get(case_id, []), key=lambda e: e.envelope["occurred_at"])
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._lock.wait(min(remaining, 0.5))
+            return True
+
+    def wait_for(self, case_id: str, event_type: str, timeout: float = 60) -> Event | None:
+        def found() -> Event | None:
+            return next((e for e in self._by_case.get(case_id, []) if e.type == event_type), None)
+
+        self.wait_until(lambda: found() is not None, timeout)
+        with self._lock:
+            return found()
+
+    def close(self) -> None:
+        self._stopping = True
+        self._thread.join(5)
+        self._consumer.close()

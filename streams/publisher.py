@@ -1,0 +1,73 @@
+"""Turns what a handler returned into records ready for Kafka: envelope, Avro, key, headers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams.codec import Codec
+from streams.contracts import Catalog
+from streams.envelope import derived_event_id, new_envelope
+from streams.events import Event, NewEvent
+
+EVENT_TYPE_HEADER = "event_type"
+EVENT_ID_HEADER = "event_id"
+TRACEPARENT_HEADER = "traceparent"
+
+
+class InvalidOutput(ValueError):
+    """A handler returned an event it did not declare, or one that does not fit its schema."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingRecord:
+    topic: str
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+    event: Event
+
+
+class Publisher:
+    """Builds outgoing records for one producer (a department or a platform agent)."""
+
+    def __init__(self, catalog: Catalog, codec: Codec, *, producer: str, version: str) -> None:
+        self._catalog = catalog
+        self._codec = codec
+        self.producer = producer
+        self.version = version
+
+    def build(
+        self,
+        new: NewEvent,
+        *,
+        cause: Event | None,
+        case_id: str | None = None,
+        subject: str | None = None,
+        index: int = 0,
+    ) -> OutgoingRecord:
+        if new.type not in self._catalog:
+            raise InvalidOutput(f"{self.producer} emitted {new.type!r}, which no schema declares")
+        contract = self._catalog[new.type]
+        case_id = case_id or (cause.case_id if cause else None)
+        if not case_id:
+            raise InvalidOutput(f"{new.type} has no case id")
+        envelope = new_envelope(
+            event_type=contract.full_name,
+            case_id=case_id,
+            department=self.producer,
+            agent_version=self.version,
+            subject=new.subject or subject or (cause.subject if cause else ""),
+            cause=cause.envelope if cause else None,
+            event_id=derived_event_id(cause.event_id, self.producer, index) if cause else None,
+        )
+        try:
+            value = self._codec.encode(contract.full_name, {"envelope": envelope, "payload": new.payload})
+        except Exception as exc:  # fastavro reports a misfit with many exception types
+            raise InvalidOutput(f"{new.type} does not fit its schema: {exc}") from None
+        headers = [
+            (EVENT_TYPE_HEADER, contract.full_name.encode()),
+            (EVENT_ID_HEADER, envelope["event_id"].encode()),
+            (TRACEPARENT_HEADER, envelope["trace"].encode()),
+        ]
+        event = Event(contract.name, new.payload, envelope, contract.topic)
+        return OutgoingRecord(contract.topic, case_id.encode(), value, headers, event)

@@ -1,0 +1,73 @@
+"""The case tracker folds events into a case's state and decides completion or rejection."""
+
+from agents import fire_rescue, flows, health, market_regulation, urban_management
+from streams.envelope import new_envelope
+from streams.events import Event
+from streams.flows import FlowMap
+from streams.publisher import Publisher
+from streams.tracker import CaseTracker
+
+DEPARTMENTS = [d.department for d in (market_regulation, urban_management, fire_rescue, health)]
+
+
+def tracker(catalog, codec):
+    return CaseTracker(FlowMap([flows.open_restaurant], DEPARTMENTS), Publisher(catalog, codec, producer="tracker", version="1"))
+
+
+def event(event_type, payload=None):
+    envelope = new_envelope(event_type=event_type, case_id="C-1", department="x", agent_version="1", subject="s")
+    return Event(event_type, payload or {}, envelope)
+
+
+def submitted(area, signboard="招牌"):
+    return event("RestaurantApplicationSubmitted", {"premises_area_m2": area, "signboard_text": signboard})
+
+
+def fold(tracker, events):
+    state, outcomes = None, []
+    for e in events:
+        state, records = tracker.apply(state, e)
+        outcomes += [r.event for r in records]
+    return state, outcomes
+
+
+DONE = ["BusinessLicenseIssued", "FoodBusinessPermitIssued", "SignboardApproved", "HealthCertificatesIssued"]
+
+
+def test_a_small_restaurant_completes_without_the_fire_check(catalog, codec):
+    state, outcomes = fold(tracker(catalog, codec), [submitted(120.0)] + [event(t) for t in DONE])
+    [completed] = outcomes
+    assert completed.type == "CaseCompleted"
+    assert "fire_rescue.fire_safety_inspection" not in completed.payload["matters"]
+    assert state["status"] == "completed"
+
+
+def test_a_large_restaurant_waits_for_the_fire_check(catalog, codec):
+    t = tracker(catalog, codec)
+    state, outcomes = fold(t, [submitted(420.0)] + [event(x) for x in DONE])
+    assert outcomes == [] and state["status"] == "open"
+    state, records = t.apply(state, event("FireSafetyInspectionPassed"))
+    assert [r.event.type for r in records] == ["CaseCompleted"]
+
+
+def test_events_that_overtake_the_application_still_count(catalog, codec):
+    _, outcomes = fold(tracker(catalog, codec), [event(t) for t in DONE] + [submitted(50.0, None)])
+    assert [o.type for o in outcomes] == ["CaseCompleted"]
+    assert "urban_management.outdoor_signboard" not in outcomes[0].payload["matters"]
+
+
+def test_a_rejected_required_matter_rejects_the_case_once(catalog, codec):
+    rejection = event(
+        "MatterRejected", {"department": "market_regulation", "matter": "business_license", "reasons": ["缺少材料"]}
+    )
+    _, outcomes = fold(tracker(catalog, codec), [submitted(50.0), rejection, rejection, event("BusinessLicenseIssued")])
+    [rejected] = outcomes
+    assert rejected.type == "CaseRejected"
+    assert rejected.payload["matter"] == "market_regulation.business_license"
+    assert rejected.envelope["causation_id"] == rejection.event_id
+
+
+def test_duplicate_events_complete_a_case_once(catalog, codec):
+    events = [submitted(50.0, None)] + [event(t) for t in DONE] * 2
+    _, outcomes = fold(tracker(catalog, codec), events)
+    assert len(outcomes) == 1
