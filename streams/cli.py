@@ -40,7 +40,10 @@ def _topics(args: argparse.Namespace, settings: Settings) -> int:
     from streams.contracts import default_catalog
     from streams.topics import declared_topics, provision
 
-    outcome = provision(settings.bootstrap_servers, declared_topics(default_catalog(), partitions=settings.partitions))
+    outcome = provision(
+        settings.bootstrap_servers,
+        declared_topics(default_catalog(), partitions=settings.partitions),
+    )
     for topic, what in sorted(outcome.items()):
         print(f"{what:<8} {topic}")
     return 0
@@ -60,7 +63,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from streams.startup import connect
 
     chosen = [n for n in (args.departments or "").split(",") if n]
-    departments = discovery.departments(chosen or None)
+    departments = discovery.departments(chosen or None, extra=settings.extra_departments)
     flow_map = None if args.no_tracker else FlowMap(discovery.flows(), discovery.departments())
     connection = connect(settings)
     try:
@@ -110,7 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     func: Callable[[argparse.Namespace, Settings], int] = args.func
     try:
         return func(args, Settings.from_env())

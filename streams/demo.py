@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 from streams import discovery
 from streams.config import Settings
 from streams.eventlog import EventLog
@@ -15,6 +9,7 @@ from streams.events import Event
 from streams.identifiers import tokenize_citizen_id
 from streams.service_desk import ServiceDesk
 from streams.startup import connect
+from streams.worker_process import WorkerProcess
 
 EVERY_MATERIAL = [
     "business_premises_proof",
@@ -30,7 +25,9 @@ APPLICATIONS = [
 OUTCOMES = ("CaseCompleted", "CaseRejected")
 
 
-def restaurant_application(name: str, area: float, staff: int, signboard: str | None, materials: list[str]) -> dict:
+def restaurant_application(
+    name: str, area: float, staff: int, signboard: str | None, materials: list[str]
+) -> dict:
     return {
         "business_name": name,
         # The identity number is tokenized before it leaves the desk.
@@ -42,27 +39,6 @@ def restaurant_application(name: str, area: float, staff: int, signboard: str | 
         "channel": "ONLINE",
         "materials": materials,
     }
-
-
-def start_worker(settings: Settings, log_path: Path) -> subprocess.Popen:
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "ONETHING_BOOTSTRAP": settings.bootstrap_servers}
-    return subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "run"],
-        env=env,
-        stdout=log_path.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop_worker(worker: subprocess.Popen, timeout: float = 30) -> None:
-    worker.send_signal(signal.SIGTERM)
-    try:
-        worker.wait(timeout)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
 
 
 def describe(events: list[Event], names: dict[str, str]) -> list[str]:
@@ -84,34 +60,48 @@ def run_demo(settings: Settings, *, timeout: float) -> int:
     connection = connect(settings)
     names = {d.name: d.display_name for d in discovery.departments()}
     names |= {"service_center": "政务服务中心", "tracker": "闭环跟踪"}
-    worker = start_worker(settings, settings.state_dir / "demo-worker.log")
+    worker_log = settings.state_dir / "demo-worker.log"
+    worker = WorkerProcess(log_path=worker_log)
+    worker.start()
     log = EventLog(connection)
     desk = ServiceDesk(connection)
     try:
         cases = []
         for name, area, staff, signboard, materials in APPLICATIONS:
             app = restaurant_application(name, area, staff, signboard, materials)
-            cases.append((desk.submit("RestaurantApplicationSubmitted", app, subject=app["legal_representative"]), app))
+            cases.append(
+                (
+                    desk.submit(
+                        "RestaurantApplicationSubmitted", app, subject=app["legal_representative"]
+                    ),
+                    app,
+                )
+            )
         print(f"Submitted {len(cases)} 开办餐饮店 applications; departments are working…\n")
         finished = log.wait_until(
-            lambda: all(any(e.type in OUTCOMES for e in log.events(c.case_id)) for c, _ in cases), timeout
+            lambda: all(any(e.type in OUTCOMES for e in log.events(c.case_id)) for c, _ in cases),
+            timeout,
         )
         for application_event, app in cases:
             events = log.events(application_event.case_id)
             extras = ", signboard" if app["signboard_text"] else ""
-            print(f"开办餐饮店 · {application_event.case_id} · {app['business_name']} "
-                  f"({app['premises_area_m2']:.0f} m²{extras})")
+            print(
+                f"开办餐饮店 · {application_event.case_id} · {app['business_name']} "
+                f"({app['premises_area_m2']:.0f} m²{extras})"
+            )
             print("\n".join(describe(events, names)))
             outcome = next((e for e in events if e.type in OUTCOMES), None)
             print(f"  ⇒ {_verdict(outcome)}\n")
         if not finished:
-            print(f"Not every case finished within {timeout:.0f} s; worker log: {settings.state_dir / 'demo-worker.log'}")
+            print(
+                f"Not every case finished within {timeout:.0f} s; worker log: {worker_log}"
+            )
             return 1
         return 0
     finally:
         desk.close()
         log.close()
-        stop_worker(worker)
+        worker.stop()
         connection.close()
 
 

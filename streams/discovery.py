@@ -1,11 +1,12 @@
 """Departments and flows are found through entry points, so a third party plugs in as a package.
 
-    [project.entry-points."onething.departments"]
-    water_supply = "acme_water.department:department"
+[project.entry-points."onething.departments"]
+water_supply = "acme_water.department:department"
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.metadata import entry_points
 
 from streams.department import Department
@@ -27,12 +28,26 @@ def _load(group: str, kind: type) -> list:
             raise DiscoveryError(f"entry point {entry.name!r} in {group} is not a {kind.__name__}")
         found.append(obj)
     if not found:
-        raise DiscoveryError(f"no {group} entry points: is the onething package installed (pip install -e .)?")
+        raise DiscoveryError(
+            f"no {group} entry points: is the onething package installed (pip install -e .)?"
+        )
     return found
 
 
-def departments(names: list[str] | None = None) -> list[Department]:
-    every = _load(DEPARTMENTS_GROUP, Department)
+def load_department(spec: str) -> Department:
+    """A department named as ``module:attribute``, for one not packaged yet."""
+    module, _, attribute = spec.partition(":")
+    try:
+        obj = getattr(import_module(module), attribute or "department")
+    except (ImportError, AttributeError) as exc:
+        raise DiscoveryError(f"cannot load department {spec!r}: {exc}") from None
+    if not isinstance(obj, Department):
+        raise DiscoveryError(f"{spec!r} is not a Department")
+    return obj
+
+
+def departments(names: list[str] | None = None, *, extra: tuple[str, ...] = ()) -> list[Department]:
+    every = _load(DEPARTMENTS_GROUP, Department) + [load_department(spec) for spec in extra]
     if not names:
         return every
     known = {d.name: d for d in every}

@@ -65,9 +65,13 @@ class Worker:
 
     def add_department(self, department: Department) -> None:
         catalog = self.connection.catalog
-        publisher = Publisher(catalog, self.connection.codec, producer=department.name, version=department.version)
+        publisher = Publisher(
+            catalog, self.connection.codec, producer=department.name, version=department.version
+        )
         processor = DepartmentProcessor(department, publisher)
-        processed = self.app.Table(f"{department.name}-processed", key_serializer="raw", value_serializer="json")
+        processed = self.app.Table(
+            f"{department.name}-processed", key_serializer="raw", value_serializer="json"
+        )
 
         async def handle(event: Event) -> list[OutgoingRecord]:
             # The same event id twice (a redelivery after a crash) is processed once.
@@ -84,7 +88,9 @@ class Worker:
 
     def add_tracker(self, flow_map: FlowMap) -> None:
         catalog = self.connection.catalog
-        publisher = Publisher(catalog, self.connection.codec, producer=TRACKER, version=PLATFORM_VERSION)
+        publisher = Publisher(
+            catalog, self.connection.codec, producer=TRACKER, version=PLATFORM_VERSION
+        )
         tracker = CaseTracker(flow_map, publisher)
         cases = self.app.Table("cases", key_serializer="raw", value_serializer="json")
 
@@ -103,9 +109,18 @@ class Worker:
         dead_letters = self._topic(DEAD_LETTER_TOPIC)
 
         async def dead_letter(message: faust.types.Message, letter: DeadLetter) -> None:
-            log.warning("%s dead-letters %s[%d]@%d: %s", name, message.topic, message.partition, message.offset, letter.reason)
+            log.warning(
+                "%s dead-letters %s[%d]@%d: %s",
+                name,
+                message.topic,
+                message.partition,
+                message.offset,
+                letter.reason,
+            )
             metrics.DEAD_LETTERED.labels(name, letter.kind).inc()
-            headers = letter.headers(agent=name, topic=message.topic, partition=message.partition, offset=message.offset)
+            headers = letter.headers(
+                agent=name, topic=message.topic, partition=message.partition, offset=message.offset
+            )
             await dead_letters.send(key=message.key, value=message.value, headers=headers)
 
         async def agent(stream: faust.StreamT) -> None:
@@ -126,14 +141,18 @@ class Worker:
                     await dead_letter(message, DeadLetter(INVALID_OUTPUT, str(exc)))
                     continue
                 for record in records:
-                    await self._topic(record.topic).send(key=record.key, value=record.value, headers=record.headers)
+                    await self._topic(record.topic).send(
+                        key=record.key, value=record.value, headers=record.headers
+                    )
                     metrics.EVENTS_EMITTED.labels(name, record.event.type).inc()
 
         agent.__name__ = f"agent_{name}"
         self.app.agent(source, name=f"onething.{name}", concurrency=1)(agent)
 
 
-def run_worker(connection: Connection, departments: list[Department], flow_map: FlowMap | None, *, app_id: str) -> None:
+def run_worker(
+    connection: Connection, departments: list[Department], flow_map: FlowMap | None, *, app_id: str
+) -> None:
     """Block running the worker until SIGINT/SIGTERM; faust commits what it finished on the way out."""
     app = create_app(connection, app_id=app_id)
     worker = Worker(app, connection)

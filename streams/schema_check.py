@@ -19,7 +19,9 @@ def check_schemas(root: Path | None = None, *, level: str = DEFAULT_LEVEL) -> li
         return [str(exc)]
     found: list[str] = []
     for contract in catalog:
-        for index, (path, revision) in enumerate(zip(contract.paths, contract.revisions, strict=True)):
+        for index, (path, revision) in enumerate(
+            zip(contract.paths, contract.revisions, strict=True)
+        ):
             try:
                 parse(json.dumps(revision))
             except Exception as exc:  # avro raises SchemaParseException and friends
@@ -27,6 +29,8 @@ def check_schemas(root: Path | None = None, *, level: str = DEFAULT_LEVEL) -> li
                 continue
             history = list(contract.revisions[:index])
             if history:
-                found.extend(f"{path}: not {level} compatible with {contract.paths[index - 1].name}: {p}"
-                             for p in problems(level, revision, history))
+                found.extend(
+                    f"{path}: not {level} compatible with {contract.paths[index - 1].name}: {p}"
+                    for p in problems(level, revision, history)
+                )
     return found

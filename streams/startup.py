@@ -49,7 +49,9 @@ def _ensure_registry(settings: Settings) -> tuple[str, object | None]:
     from streams.registry.server import SchemaRegistryServer
 
     embedded = BackgroundRegistry(
-        SchemaRegistryServer(bootstrap_servers=settings.bootstrap_servers, port=settings.registry_port)
+        SchemaRegistryServer(
+            bootstrap_servers=settings.bootstrap_servers, port=settings.registry_port
+        )
     )
     try:
         embedded.start()
@@ -58,7 +60,9 @@ def _ensure_registry(settings: Settings) -> tuple[str, object | None]:
     return embedded.url, embedded
 
 
-def register_contracts(client: RegistryClient, catalog: Catalog, *, timeout: float = 60) -> dict[str, int]:
+def register_contracts(
+    client: RegistryClient, catalog: Catalog, *, timeout: float = 60
+) -> dict[str, int]:
     """Register every revision in order (the registry checks compatibility); latest ids by name."""
     deadline = time.monotonic() + timeout
     while True:
@@ -66,7 +70,9 @@ def register_contracts(client: RegistryClient, catalog: Catalog, *, timeout: flo
             ids = {}
             for contract in catalog:
                 for revision in contract.revisions:
-                    ids[contract.full_name] = client.register(contract.subject, json.dumps(revision))
+                    ids[contract.full_name] = client.register(
+                        contract.subject, json.dumps(revision)
+                    )
             return ids
         except (OSError, RegistryError) as exc:
             if isinstance(exc, RegistryError) and exc.error_code not in (50001, 50002, 50003):
@@ -76,10 +82,14 @@ def register_contracts(client: RegistryClient, catalog: Catalog, *, timeout: flo
             time.sleep(0.5)  # the registry of another process may still be starting
 
 
-def connect(settings: Settings, *, catalog: Catalog | None = None, provision_topics: bool = True) -> Connection:
+def connect(
+    settings: Settings, *, catalog: Catalog | None = None, provision_topics: bool = True
+) -> Connection:
     catalog = catalog or default_catalog()
     if provision_topics:
-        provision(settings.bootstrap_servers, declared_topics(catalog, partitions=settings.partitions))
+        provision(
+            settings.bootstrap_servers, declared_topics(catalog, partitions=settings.partitions)
+        )
     url, embedded = _ensure_registry(settings)
     client = RegistryClient(url)
     ids = register_contracts(client, catalog)

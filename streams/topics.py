@@ -10,7 +10,13 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient, NewPartitions, NewTopic
+from kafka.admin import (
+    ConfigResource,
+    ConfigResourceType,
+    KafkaAdminClient,
+    NewPartitions,
+    NewTopic,
+)
 from kafka.errors import TopicAlreadyExistsError
 
 from streams.contracts import Catalog
@@ -31,7 +37,9 @@ class TopicSpec:
     config: dict[str, str] = field(default_factory=dict)
 
 
-def declared_topics(catalog: Catalog, *, partitions: int, replication_factor: int = 1) -> list[TopicSpec]:
+def declared_topics(
+    catalog: Catalog, *, partitions: int, replication_factor: int = 1
+) -> list[TopicSpec]:
     """Every event topic (same partition count, so a case lands on the same partition everywhere)."""
     specs = [
         TopicSpec(
@@ -64,7 +72,14 @@ def provision(bootstrap_servers: str, specs: Iterable[TopicSpec]) -> dict[str, s
         for spec in missing:
             try:
                 admin.create_topics(
-                    [NewTopic(spec.name, spec.partitions, spec.replication_factor, topic_configs=spec.config)]
+                    [
+                        NewTopic(
+                            spec.name,
+                            spec.partitions,
+                            spec.replication_factor,
+                            topic_configs=spec.config,
+                        )
+                    ]
                 )
                 outcome[spec.name] = "created"
             except TopicAlreadyExistsError:  # another worker won the race
@@ -91,7 +106,14 @@ def _reconcile(admin: KafkaAdminClient, spec: TopicSpec, partitions: int) -> str
         admin.create_partitions({spec.name: NewPartitions(total_count=spec.partitions)})
         changes.append(f"partitions {partitions}→{spec.partitions}")
     elif partitions > spec.partitions:
-        log.warning("%s has %d partitions, more than the %d declared", spec.name, partitions, spec.partitions)
+        log.warning(
+            "%s has %d partitions, more than the %d declared",
+            spec.name,
+            partitions,
+            spec.partitions,
+        )
     if spec.config:
-        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, spec.name, configs=spec.config)])
+        admin.alter_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, spec.name, configs=spec.config)]
+        )
     return "exists" + (f" ({', '.join(changes)})" if changes else "")

@@ -24,7 +24,14 @@ def _millis(value: datetime | int) -> int:
 
 
 def new_case_state() -> dict[str, Any]:
-    return {"flow": None, "required": [], "done": [], "rejection": None, "status": OPEN, "started_at": 0}
+    return {
+        "flow": None,
+        "required": [],
+        "done": [],
+        "rejection": None,
+        "status": OPEN,
+        "started_at": 0,
+    }
 
 
 class CaseTracker:
@@ -36,7 +43,9 @@ class CaseTracker:
     def event_types(self) -> set[str]:
         return self.flow_map.event_types | {REJECTED}
 
-    def apply(self, state: dict[str, Any] | None, event: Event) -> tuple[dict[str, Any], list[OutgoingRecord]]:
+    def apply(
+        self, state: dict[str, Any] | None, event: Event
+    ) -> tuple[dict[str, Any], list[OutgoingRecord]]:
         """Fold one event into the case's state; return the new state and any case outcome."""
         state = dict(state) if state else new_case_state()
         if state["status"] != OPEN:
@@ -56,7 +65,9 @@ class CaseTracker:
                 state["done"] = [*state["done"], matter.key]
         return self._decide(state, event)
 
-    def _decide(self, state: dict[str, Any], event: Event) -> tuple[dict[str, Any], list[OutgoingRecord]]:
+    def _decide(
+        self, state: dict[str, Any], event: Event
+    ) -> tuple[dict[str, Any], list[OutgoingRecord]]:
         if state["flow"] is None:
             return state, []
         rejection = state["rejection"]
@@ -64,7 +75,11 @@ class CaseTracker:
             state["status"] = REJECTED_STATUS
             outcome = NewEvent(
                 "CaseRejected",
-                {"flow": state["flow"], "matter": rejection["matter"], "reasons": rejection["reasons"]},
+                {
+                    "flow": state["flow"],
+                    "matter": rejection["matter"],
+                    "reasons": rejection["reasons"],
+                },
             )
         elif all(m in state["done"] for m in state["required"]):
             state["status"] = COMPLETED

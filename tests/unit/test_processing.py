@@ -32,7 +32,9 @@ def application(case_id="C-1", **overrides):
 
 
 def processor(department, catalog, codec, **options):
-    return DepartmentProcessor(department, Publisher(catalog, codec, producer=department.name, version="9"), **options)
+    return DepartmentProcessor(
+        department, Publisher(catalog, codec, producer=department.name, version="9"), **options
+    )
 
 
 async def test_a_licence_is_issued_with_the_envelope_filled_in(catalog, codec):
@@ -73,7 +75,12 @@ async def test_missing_materials_are_named_all_at_once(catalog, codec):
 def licence(area):
     return Event(
         "BusinessLicenseIssued",
-        {"uscc": "91330200205538859G", "premises_area_m2": area, "staff_count": 3, "signboard_text": None},
+        {
+            "uscc": "91330200205538859G",
+            "premises_area_m2": area,
+            "staff_count": 3,
+            "signboard_text": None,
+        },
         application().envelope,
     )
 
@@ -89,7 +96,13 @@ def flaky_department(failures: int):
     department = Department("flaky", "测试部门")
     calls = []
 
-    @department.matter("check", "检查", trigger="BusinessLicenseIssued", done="HealthCertificatesIssued", sla_working_days=1)
+    @department.matter(
+        "check",
+        "检查",
+        trigger="BusinessLicenseIssued",
+        done="HealthCertificatesIssued",
+        sla_working_days=1,
+    )
     async def check(event):
         calls.append(event)
         if len(calls) <= failures:
@@ -101,13 +114,17 @@ def flaky_department(failures: int):
 
 async def test_a_failing_handler_is_retried_with_back_off(catalog, codec):
     department, calls = flaky_department(failures=2)
-    records = await processor(department, catalog, codec, backoff_seconds=0.001).process(licence(50.0))
+    records = await processor(department, catalog, codec, backoff_seconds=0.001).process(
+        licence(50.0)
+    )
     assert len(calls) == 3 and records[0].event.type == "HealthCertificatesIssued"
 
 
 async def test_a_handler_that_keeps_failing_reports_why(catalog, codec):
     department, calls = flaky_department(failures=10)
-    with pytest.raises(HandlerFailed, match="flaky.check failed 3 times; last error ConnectionError: backend down"):
+    with pytest.raises(
+        HandlerFailed, match="flaky.check failed 3 times; last error ConnectionError: backend down"
+    ):
         await processor(department, catalog, codec, backoff_seconds=0.001).process(licence(50.0))
     assert len(calls) == 3
 
@@ -115,7 +132,13 @@ async def test_a_handler_that_keeps_failing_reports_why(catalog, codec):
 async def test_an_undeclared_output_is_refused(catalog, codec):
     department = Department("sloppy", "测试部门")
 
-    @department.matter("check", "检查", trigger="BusinessLicenseIssued", done="HealthCertificatesIssued", sla_working_days=1)
+    @department.matter(
+        "check",
+        "检查",
+        trigger="BusinessLicenseIssued",
+        done="HealthCertificatesIssued",
+        sla_working_days=1,
+    )
     async def check(event):
         return [emit("SignboardApproved", approval_no="1", signboard_text="x")]
 
@@ -126,7 +149,13 @@ async def test_an_undeclared_output_is_refused(catalog, codec):
 async def test_an_output_that_misfits_its_schema_is_refused(catalog, codec):
     department = Department("sloppy", "测试部门")
 
-    @department.matter("check", "检查", trigger="BusinessLicenseIssued", done="HealthCertificatesIssued", sla_working_days=1)
+    @department.matter(
+        "check",
+        "检查",
+        trigger="BusinessLicenseIssued",
+        done="HealthCertificatesIssued",
+        sla_working_days=1,
+    )
     async def check(event):
         return [emit("HealthCertificatesIssued", certificate_count="three")]
 

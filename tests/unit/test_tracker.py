@@ -11,16 +11,23 @@ DEPARTMENTS = [d.department for d in (market_regulation, urban_management, fire_
 
 
 def tracker(catalog, codec):
-    return CaseTracker(FlowMap([flows.open_restaurant], DEPARTMENTS), Publisher(catalog, codec, producer="tracker", version="1"))
+    return CaseTracker(
+        FlowMap([flows.open_restaurant], DEPARTMENTS),
+        Publisher(catalog, codec, producer="tracker", version="1"),
+    )
 
 
 def event(event_type, payload=None):
-    envelope = new_envelope(event_type=event_type, case_id="C-1", department="x", agent_version="1", subject="s")
+    envelope = new_envelope(
+        event_type=event_type, case_id="C-1", department="x", agent_version="1", subject="s"
+    )
     return Event(event_type, payload or {}, envelope)
 
 
 def submitted(area, signboard="招牌"):
-    return event("RestaurantApplicationSubmitted", {"premises_area_m2": area, "signboard_text": signboard})
+    return event(
+        "RestaurantApplicationSubmitted", {"premises_area_m2": area, "signboard_text": signboard}
+    )
 
 
 def fold(tracker, events):
@@ -31,7 +38,12 @@ def fold(tracker, events):
     return state, outcomes
 
 
-DONE = ["BusinessLicenseIssued", "FoodBusinessPermitIssued", "SignboardApproved", "HealthCertificatesIssued"]
+DONE = [
+    "BusinessLicenseIssued",
+    "FoodBusinessPermitIssued",
+    "SignboardApproved",
+    "HealthCertificatesIssued",
+]
 
 
 def test_a_small_restaurant_completes_without_the_fire_check(catalog, codec):
@@ -58,9 +70,13 @@ def test_events_that_overtake_the_application_still_count(catalog, codec):
 
 def test_a_rejected_required_matter_rejects_the_case_once(catalog, codec):
     rejection = event(
-        "MatterRejected", {"department": "market_regulation", "matter": "business_license", "reasons": ["缺少材料"]}
+        "MatterRejected",
+        {"department": "market_regulation", "matter": "business_license", "reasons": ["缺少材料"]},
     )
-    _, outcomes = fold(tracker(catalog, codec), [submitted(50.0), rejection, rejection, event("BusinessLicenseIssued")])
+    _, outcomes = fold(
+        tracker(catalog, codec),
+        [submitted(50.0), rejection, rejection, event("BusinessLicenseIssued")],
+    )
     [rejected] = outcomes
     assert rejected.type == "CaseRejected"
     assert rejected.payload["matter"] == "market_regulation.business_license"

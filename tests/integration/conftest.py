@@ -1,0 +1,98 @@
+"""One real Kafka broker and one platform worker for the whole test session.
+
+The broker runs from the cached Kafka jars on its own ports with its own data directory; the
+worker is `onething run` in a separate process, with a deliberately faulty department plugged in.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from streams.broker import LocalBroker
+from streams.config import Settings
+from streams.eventlog import EventLog
+from streams.service_desk import ServiceDesk
+from streams.startup import Connection, connect
+from streams.worker_process import WorkerProcess
+
+BROKER_PORT = 29092
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("onething-home")
+
+
+@pytest.fixture(scope="session")
+def broker(home: Path) -> Iterator[LocalBroker]:
+    kafka = LocalBroker(
+        home=home,
+        port=BROKER_PORT,
+        controller_port=BROKER_PORT + 1,
+        cache_dir=Settings().broker_dir,  # share the downloaded jars, not the data
+    )
+    kafka.start()
+    yield kafka
+    kafka.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(broker: LocalBroker, home: Path) -> Settings:
+    return Settings(
+        bootstrap_servers=broker.bootstrap,
+        registry_port=free_port(),
+        metrics_port=free_port(),
+        home=home,
+        extra_departments=("tests.integration.faulty:department",),
+    )
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    return {
+        "ONETHING_BOOTSTRAP": settings.bootstrap_servers,
+        "ONETHING_REGISTRY_PORT": str(settings.registry_port),
+        "ONETHING_METRICS_PORT": str(settings.metrics_port),
+        "ONETHING_HOME": str(settings.home),
+        "ONETHING_EXTRA_DEPARTMENTS": ",".join(settings.extra_departments),
+    }
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings) -> Iterator[WorkerProcess]:
+    process = WorkerProcess(log_path=settings.home / "worker.log", env=worker_env(settings))
+    process.start()
+    process.wait_ready()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def connection(settings: Settings, worker: WorkerProcess) -> Iterator[Connection]:
+    # The worker serves the embedded registry; this process registers (idempotently) and caches ids.
+    conn = connect(settings)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def event_log(connection: Connection) -> Iterator[EventLog]:
+    log = EventLog(connection)
+    yield log
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def desk(connection: Connection) -> Iterator[ServiceDesk]:
+    service_desk = ServiceDesk(connection)
+    yield service_desk
+    service_desk.close()
