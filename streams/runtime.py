@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 TRACKER = "tracker"
 PLATFORM_VERSION = "0.1.0"
+# Table keys are event or case ids as bytes; values are small JSON documents.
+TABLE_SCHEMA = faust.Schema(key_serializer="raw", value_serializer="json")
 
 # Returns the records to publish for an event; raising HandlerFailed/InvalidOutput dead-letters it.
 EventHandler = Callable[[Event], Awaitable[list[OutgoingRecord]]]
@@ -69,9 +71,7 @@ class Worker:
             catalog, self.connection.codec, producer=department.name, version=department.version
         )
         processor = DepartmentProcessor(department, publisher)
-        processed = self.app.Table(
-            f"{department.name}-processed", key_serializer="raw", value_serializer="json"
-        )
+        processed = self.app.Table(f"{department.name}-processed", schema=TABLE_SCHEMA)
 
         async def handle(event: Event) -> list[OutgoingRecord]:
             # The same event id twice (a redelivery after a crash) is processed once.
@@ -92,7 +92,7 @@ class Worker:
             catalog, self.connection.codec, producer=TRACKER, version=PLATFORM_VERSION
         )
         tracker = CaseTracker(flow_map, publisher)
-        cases = self.app.Table("cases", key_serializer="raw", value_serializer="json")
+        cases = self.app.Table("cases", schema=TABLE_SCHEMA)
 
         async def handle(event: Event) -> list[OutgoingRecord]:
             key = event.case_id.encode()
