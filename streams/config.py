@@ -23,6 +23,8 @@ class Settings:
     partitions: int = 3
     # Prometheus /metrics; 0 turns the endpoint off (several workers on one host need distinct ports).
     metrics_port: int = 9464
+    # Loopback by default; containers set 0.0.0.0 so Prometheus can scrape from outside.
+    metrics_host: str = "127.0.0.1"
     # "module:attribute" departments not (yet) installed as packages, e.g. while developing one.
     extra_departments: tuple[str, ...] = ()
 
@@ -44,6 +46,7 @@ class Settings:
             home=_home(),
             partitions=int(env.get("ONETHING_PARTITIONS", cls.partitions)),
             metrics_port=int(env.get("ONETHING_METRICS_PORT", cls.metrics_port)),
+            metrics_host=env.get("ONETHING_METRICS_HOST", cls.metrics_host),
             extra_departments=tuple(
                 spec for spec in env.get("ONETHING_EXTRA_DEPARTMENTS", "").split(",") if spec
             ),

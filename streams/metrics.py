@@ -27,7 +27,7 @@ HANDLER_SECONDS = Histogram(
 CASES = Counter("onething_cases", "Cases seen by the tracker, by outcome", ["flow", "outcome"])
 
 
-def serve(port: int) -> None:
+def serve(port: int, host: str = "127.0.0.1") -> None:
     """Expose /metrics on ``port``; 0 keeps metrics in-process only."""
     if port:
-        start_http_server(port, addr="127.0.0.1")
+        start_http_server(port, addr=host)

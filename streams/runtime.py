@@ -160,5 +160,5 @@ def run_worker(
         worker.add_department(department)
     if flow_map is not None:
         worker.add_tracker(flow_map)
-    metrics.serve(connection.settings.metrics_port)
+    metrics.serve(connection.settings.metrics_port, connection.settings.metrics_host)
     faust.Worker(app, loglevel="INFO", quiet=True).execute_from_commandline()
