@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 
 TRACKER = "tracker"
 PLATFORM_VERSION = "0.1.0"
-# Table keys are event or case ids as bytes; values are small JSON documents.
-TABLE_SCHEMA = faust.Schema(key_serializer="raw", value_serializer="json")
+# Table keys are event or case ids; values are small JSON documents. JSON on both sides, because
+# faust's changelog recovery decodes keys with the table's serializer.
+TABLE_SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json", value_serializer="json")
 
 # Returns the records to publish for an event; raising HandlerFailed/InvalidOutput dead-letters it.
 EventHandler = Callable[[Event], Awaitable[list[OutgoingRecord]]]
@@ -47,6 +48,9 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         table_standby_replicas=0,
         web_enabled=False,
         producer_acks=-1,
+        # A crashed worker's partitions move to the survivors after 10 s, not faust's default 60.
+        broker_session_timeout=10,
+        broker_heartbeat_interval=3,
         key_serializer="raw",
         value_serializer="raw",
     )
@@ -75,7 +79,7 @@ class Worker:
 
         async def handle(event: Event) -> list[OutgoingRecord]:
             # The same event id twice (a redelivery after a crash) is processed once.
-            key = event.event_id.encode()
+            key = event.event_id
             if processed.get(key):
                 metrics.DUPLICATES_SKIPPED.labels(department.name).inc()
                 return []
@@ -95,7 +99,7 @@ class Worker:
         cases = self.app.Table("cases", schema=TABLE_SCHEMA)
 
         async def handle(event: Event) -> list[OutgoingRecord]:
-            key = event.case_id.encode()
+            key = event.case_id
             state, records = tracker.apply(cases.get(key), event)
             cases[key] = state
             return records

@@ -19,8 +19,6 @@ from streams.service_desk import ServiceDesk
 from streams.startup import Connection, connect
 from streams.worker_process import WorkerProcess
 
-BROKER_PORT = 29092
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -35,10 +33,11 @@ def home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def broker(home: Path) -> Iterator[LocalBroker]:
+    # Fresh ports each session: a broker left by an interrupted run cannot get in the way.
     kafka = LocalBroker(
         home=home,
-        port=BROKER_PORT,
-        controller_port=BROKER_PORT + 1,
+        port=free_port(),
+        controller_port=free_port(),
         cache_dir=Settings().broker_dir,  # share the downloaded jars, not the data
     )
     kafka.start()
