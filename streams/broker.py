@@ -43,14 +43,16 @@ def kafka_version(pom: Path = POM) -> str:
         root = ET.parse(pom).getroot()
     except (OSError, ET.ParseError) as exc:
         raise BrokerError(f"cannot read the Kafka version from {pom}: {exc}") from exc
-    version = root.findtext("{http://maven.apache.org/POM/4.0.0}properties/"
-                            "{http://maven.apache.org/POM/4.0.0}kafka.version")
+    version = root.findtext(
+        "{http://maven.apache.org/POM/4.0.0}properties/{http://maven.apache.org/POM/4.0.0}kafka.version"
+    )
     if not version:
         raise BrokerError(f"{pom} has no <kafka.version> property")
     return version.strip()
 
 
 # --- Java ------------------------------------------------------------------------------------
+
 
 def parse_java_major(version_output: str) -> int:
     """Major version from `java -version` output: '1.8.0_392' -> 8, '17.0.15' -> 17, '21' -> 21."""
@@ -89,12 +91,15 @@ def check_java(java: str | None = None, *, version: str | None = None) -> str:
     # The JVM prints its version on stderr; stdout is checked too for odd vendors.
     major = parse_java_major(out.stderr + out.stdout)
     if major < MIN_JAVA:
-        raise BrokerError(f"Java {MIN_JAVA} or newer is needed to run Kafka "
-                          f"{version or kafka_version()}; found Java {major} at {binary}")
+        raise BrokerError(
+            f"Java {MIN_JAVA} or newer is needed to run Kafka "
+            f"{version or kafka_version()}; found Java {major} at {binary}"
+        )
     return binary
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
 
 def _port_free(port: int) -> bool:
     """True if nothing listens on 127.0.0.1:port (a bind test also sees half-started servers)."""
@@ -120,8 +125,12 @@ def _kafka_answers(bootstrap: str) -> bool:
     from kafka import KafkaAdminClient  # imported late: only the probe needs the client
 
     try:
-        admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="onething-broker-probe",
-                                 bootstrap_timeout_ms=3000, request_timeout_ms=3000)
+        admin = KafkaAdminClient(
+            bootstrap_servers=bootstrap,
+            client_id="onething-broker-probe",
+            bootstrap_timeout_ms=3000,
+            request_timeout_ms=3000,
+        )
     except Exception:  # any failure just means "not yet"
         return False
     try:
@@ -174,9 +183,16 @@ class BrokerStatus:
 class LocalBroker:
     """One Kafka process in combined broker+controller mode, listening on 127.0.0.1 only."""
 
-    def __init__(self, *, home: Path, port: int = 19092, controller_port: int = 19093,
-                 java: str | None = None, cache_dir: Path | None = None,
-                 data_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        home: Path,
+        port: int = 19092,
+        controller_port: int = 19093,
+        java: str | None = None,
+        cache_dir: Path | None = None,
+        data_dir: Path | None = None,
+    ) -> None:
         self.version = kafka_version()
         self.port = port
         self.controller_port = controller_port
@@ -211,16 +227,25 @@ class LocalBroker:
             return self.libs
         mvn = shutil.which("mvn")
         if not mvn:
-            raise BrokerError("mvn was not found on PATH; install Maven 3.6+ "
-                              "(it downloads the Kafka jars once)")
+            raise BrokerError(
+                "mvn was not found on PATH; install Maven 3.6+ (it downloads the Kafka jars once)"
+            )
         self.install_dir.parent.mkdir(parents=True, exist_ok=True)
         # Download beside the cache and rename into place: a killed run leaves no half cache.
         tmp = Path(tempfile.mkdtemp(prefix=f".kafka-{self.version}-", dir=self.install_dir.parent))
         try:
             pom = tmp / "pom.xml"
             shutil.copyfile(POM, pom)  # Maven runs on a copy so it never writes into the repo
-            cmd = [mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-                   f"-DoutputDirectory={tmp / 'libs'}", "-DincludeScope=runtime"]
+            cmd = [
+                mvn,
+                "-q",
+                "-B",
+                "-f",
+                str(pom),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={tmp / 'libs'}",
+                "-DincludeScope=runtime",
+            ]
             done = subprocess.run(cmd, capture_output=True, text=True)
             if done.returncode != 0:
                 last = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
@@ -285,11 +310,19 @@ class LocalBroker:
         )
 
     def _java_cmd(self, java: str, main: str, *args: str) -> list[str]:
-        return [java, "-Xmx512m", "-Djava.awt.headless=true", "-XX:+ExitOnOutOfMemoryError",
-                f"-Dlog4j2.configurationFile={self.log4j}",
-                # Log4j must not close the log before Kafka has logged its own shutdown.
-                "-Dlog4j2.shutdownHookEnabled=false", "-cp", str(self.libs / "*"),
-                main, *args]
+        return [
+            java,
+            "-Xmx512m",
+            "-Djava.awt.headless=true",
+            "-XX:+ExitOnOutOfMemoryError",
+            f"-Dlog4j2.configurationFile={self.log4j}",
+            # Log4j must not close the log before Kafka has logged its own shutdown.
+            "-Dlog4j2.shutdownHookEnabled=false",
+            "-cp",
+            str(self.libs / "*"),
+            main,
+            *args,
+        ]
 
     def format_once(self, java: str | None = None) -> bool:
         """Format the log dir with a new cluster id, unless it already holds one.
@@ -301,8 +334,9 @@ class LocalBroker:
         java = java or check_java(self.java, version=self.version)
         self.install()
         self._write_config()
-        cmd = self._java_cmd(java, "kafka.tools.StorageTool", "format", "-t", _cluster_id(),
-                             "-c", str(self.properties))
+        cmd = self._java_cmd(
+            java, "kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(self.properties)
+        )
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
@@ -354,7 +388,10 @@ class LocalBroker:
         with self.broker_log.open("ab") as out:  # JVM crashes print to stderr, keep them too
             self._proc = subprocess.Popen(
                 self._java_cmd(java, "kafka.Kafka", str(self.properties)),
-                stdin=subprocess.DEVNULL, stdout=out, stderr=out, cwd=self.data_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=out,
+                cwd=self.data_dir,
                 start_new_session=True,  # outlives the CLI and ignores its Ctrl-C
             )
         self.pid_file.write_text(f"{self._proc.pid}\n")
@@ -363,15 +400,17 @@ class LocalBroker:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 self.pid_file.unlink(missing_ok=True)
-                raise BrokerError(f"Kafka exited with code {self._proc.returncode} while "
-                                  f"starting; last lines of {self.broker_log}:\n"
-                                  + _tail(self.broker_log, offset))
+                raise BrokerError(
+                    f"Kafka exited with code {self._proc.returncode} while "
+                    f"starting; last lines of {self.broker_log}:\n" + _tail(self.broker_log, offset)
+                )
             if _tcp_open(self.port) and _kafka_answers(self.bootstrap):
                 return True
             time.sleep(0.25)
         self.stop()
-        raise BrokerError(f"Kafka did not answer at {self.bootstrap} within {timeout:.0f} s; "
-                          f"see {self.broker_log}")
+        raise BrokerError(
+            f"Kafka did not answer at {self.bootstrap} within {timeout:.0f} s; see {self.broker_log}"
+        )
 
     def stop(self, timeout: float = 30) -> int | None:
         """Stop the broker, gently first. Returns the pid it stopped, or None if none ran."""
@@ -395,8 +434,13 @@ class LocalBroker:
 
     def status(self) -> BrokerStatus:
         pid = self._pid()
-        return BrokerStatus(running=pid is not None, pid=pid, bootstrap=self.bootstrap,
-                            data_dir=self.data_dir, version=self.version)
+        return BrokerStatus(
+            running=pid is not None,
+            pid=pid,
+            bootstrap=self.bootstrap,
+            data_dir=self.data_dir,
+            version=self.version,
+        )
 
     def wipe(self) -> None:
         """Stop the broker and delete its data dir (every event in it); the jar cache stays."""
@@ -406,12 +450,14 @@ class LocalBroker:
 
 # --- CLI -------------------------------------------------------------------------------------
 
+
 def _local_port(bootstrap: str) -> int:
     """The port of a loopback bootstrap address; other hosts are not ours to run."""
     host, _, port = bootstrap.split(",")[0].strip().rpartition(":")
     if host not in ("127.0.0.1", "localhost") or not port.isdigit():
-        raise BrokerError(f"ONETHING_BOOTSTRAP is {bootstrap}; `onething broker` only runs a "
-                          "local broker at 127.0.0.1:PORT")
+        raise BrokerError(
+            f"ONETHING_BOOTSTRAP is {bootstrap}; `onething broker` only runs a local broker at 127.0.0.1:PORT"
+        )
     return int(port)
 
 
@@ -451,8 +497,9 @@ def broker_command(action: str, settings: Settings) -> int:
             size = sum(f.stat().st_size for f in libs.iterdir()) / 1e6
             print(f"{where} jars ready in {_pretty(libs)} ({size:.0f} MB)")
         else:
-            print(f"error: unknown broker action {action!r}; use up, down, status or install",
-                  file=sys.stderr)
+            print(
+                f"error: unknown broker action {action!r}; use up, down, status or install", file=sys.stderr
+            )
             return 2
     except BrokerError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -211,10 +211,7 @@ class _Walk:
             )
 
     def mismatch(self, reader: Schema, writer: Schema) -> str:
-        return (
-            f"changed type: the {self.r} {_describe(reader)} cannot read "
-            f"the {self.w} {_describe(writer)}"
-        )
+        return f"changed type: the {self.r} {_describe(reader)} cannot read the {self.w} {_describe(writer)}"
 
     def renamed(self, reader: Schema, writer: Schema) -> str:
         return (

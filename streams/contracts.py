@@ -124,9 +124,7 @@ def _load_contract(topic_dir: Path, area: str, envelope: dict[str, Any]) -> Cont
     if namespace != expected_ns:
         raise ContractError(f"{files[-1]}: namespace must be {expected_ns!r}, not {namespace!r}")
     if snake_case(name) != match.group(1):
-        raise ContractError(
-            f"{files[-1]}: record {name!r} does not match folder {topic_dir.name!r}"
-        )
+        raise ContractError(f"{files[-1]}: record {name!r} does not match folder {topic_dir.name!r}")
     field_names = [f["name"] for f in latest.get("fields", [])]
     if field_names != ["envelope", "payload"]:
         raise ContractError(f"{files[-1]}: fields must be exactly 'envelope' then 'payload'")

@@ -22,9 +22,7 @@ class DeadLetter:
     kind: str
     reason: str
 
-    def headers(
-        self, *, agent: str, topic: str, partition: int, offset: int
-    ) -> list[tuple[str, bytes]]:
+    def headers(self, *, agent: str, topic: str, partition: int, offset: int) -> list[tuple[str, bytes]]:
         return [
             (KIND, self.kind.encode()),
             (REASON, self.reason.encode()),

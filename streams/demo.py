@@ -71,9 +71,7 @@ def run_demo(settings: Settings, *, timeout: float) -> int:
             app = restaurant_application(name, area, staff, signboard, materials)
             cases.append(
                 (
-                    desk.submit(
-                        "RestaurantApplicationSubmitted", app, subject=app["legal_representative"]
-                    ),
+                    desk.submit("RestaurantApplicationSubmitted", app, subject=app["legal_representative"]),
                     app,
                 )
             )
@@ -93,9 +91,7 @@ def run_demo(settings: Settings, *, timeout: float) -> int:
             outcome = next((e for e in events if e.type in OUTCOMES), None)
             print(f"  ⇒ {_verdict(outcome)}\n")
         if not finished:
-            print(
-                f"Not every case finished within {timeout:.0f} s; worker log: {worker_log}"
-            )
+            print(f"Not every case finished within {timeout:.0f} s; worker log: {worker_log}")
             return 1
         return 0
     finally:

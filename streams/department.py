@@ -97,6 +97,4 @@ class Department:
 
 def reject(*reasons: str, missing_materials: Sequence[str] = ()) -> NewEvent:
     """Decline the matter, naming every reason at once (一次告知)."""
-    return NewEvent(
-        REJECTED, {"reasons": list(reasons), "missing_materials": list(missing_materials)}
-    )
+    return NewEvent(REJECTED, {"reasons": list(reasons), "missing_materials": list(missing_materials)})

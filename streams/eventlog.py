@@ -66,9 +66,7 @@ class EventLog:
 
     def _take(self, record) -> None:
         if record.topic == DEAD_LETTER_TOPIC:
-            self.dead_letters.append(
-                DeadLetterRecord(record.key, record.value, header_map(record.headers))
-            )
+            self.dead_letters.append(DeadLetterRecord(record.key, record.value, header_map(record.headers)))
             return
         try:
             event = decode_event(self._codec, record.value)

@@ -18,9 +18,7 @@ DUPLICATES_SKIPPED = Counter(
 DEAD_LETTERED = Counter(
     "onething_dead_lettered", "Records sent to the dead-letter topic", ["agent", "reason"]
 )
-HANDLER_RETRIES = Counter(
-    "onething_handler_retries", "Handler attempts that raised", ["agent", "matter"]
-)
+HANDLER_RETRIES = Counter("onething_handler_retries", "Handler attempts that raised", ["agent", "matter"])
 HANDLER_SECONDS = Histogram(
     "onething_handler_seconds", "Time spent in department handlers", ["agent", "matter"]
 )

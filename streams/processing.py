@@ -81,7 +81,5 @@ class DepartmentProcessor:
                     ) from exc
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
             finally:
-                metrics.HANDLER_SECONDS.labels(agent, matter.name).observe(
-                    time.perf_counter() - started
-                )
+                metrics.HANDLER_SECONDS.labels(agent, matter.name).observe(time.perf_counter() - started)
         raise AssertionError("unreachable")

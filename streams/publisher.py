@@ -61,9 +61,7 @@ class Publisher:
             event_id=derived_event_id(cause.event_id, self.producer, index) if cause else None,
         )
         try:
-            value = self._codec.encode(
-                contract.full_name, {"envelope": envelope, "payload": new.payload}
-            )
+            value = self._codec.encode(contract.full_name, {"envelope": envelope, "payload": new.payload})
         except Exception as exc:  # fastavro reports a misfit with many exception types
             raise InvalidOutput(f"{new.type} does not fit its schema: {exc}") from None
         headers = [

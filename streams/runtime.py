@@ -92,9 +92,7 @@ class Worker:
 
     def add_tracker(self, flow_map: FlowMap) -> None:
         catalog = self.connection.catalog
-        publisher = Publisher(
-            catalog, self.connection.codec, producer=TRACKER, version=PLATFORM_VERSION
-        )
+        publisher = Publisher(catalog, self.connection.codec, producer=TRACKER, version=PLATFORM_VERSION)
         tracker = CaseTracker(flow_map, publisher)
         cases = self.app.Table("cases", schema=TABLE_SCHEMA)
 

@@ -19,9 +19,7 @@ def check_schemas(root: Path | None = None, *, level: str = DEFAULT_LEVEL) -> li
         return [str(exc)]
     found: list[str] = []
     for contract in catalog:
-        for index, (path, revision) in enumerate(
-            zip(contract.paths, contract.revisions, strict=True)
-        ):
+        for index, (path, revision) in enumerate(zip(contract.paths, contract.revisions, strict=True)):
             try:
                 parse(json.dumps(revision))
             except Exception as exc:  # avro raises SchemaParseException and friends

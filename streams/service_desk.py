@@ -23,9 +23,7 @@ def new_case_id(prefix: str = "C") -> str:
 
 class ServiceDesk:
     def __init__(self, connection: Connection, *, version: str = "1.0.0") -> None:
-        self._publisher = Publisher(
-            connection.catalog, connection.codec, producer=DESK, version=version
-        )
+        self._publisher = Publisher(connection.catalog, connection.codec, producer=DESK, version=version)
         self._producer = KafkaProducer(
             bootstrap_servers=connection.settings.bootstrap_servers, acks="all", linger_ms=5
         )
@@ -37,9 +35,7 @@ class ServiceDesk:
         record = self._publisher.build(
             NewEvent(event_type, payload, subject), cause=None, case_id=case_id or new_case_id()
         )
-        self._producer.send(
-            record.topic, key=record.key, value=record.value, headers=record.headers
-        ).get(30)
+        self._producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(30)
         return record.event
 
     def send_raw(self, topic: str, value: bytes, *, key: bytes = b"raw") -> None:

@@ -49,9 +49,7 @@ def _ensure_registry(settings: Settings) -> tuple[str, object | None]:
     from streams.registry.server import SchemaRegistryServer
 
     embedded = BackgroundRegistry(
-        SchemaRegistryServer(
-            bootstrap_servers=settings.bootstrap_servers, port=settings.registry_port
-        )
+        SchemaRegistryServer(bootstrap_servers=settings.bootstrap_servers, port=settings.registry_port)
     )
     try:
         embedded.start()
@@ -60,9 +58,7 @@ def _ensure_registry(settings: Settings) -> tuple[str, object | None]:
     return embedded.url, embedded
 
 
-def register_contracts(
-    client: RegistryClient, catalog: Catalog, *, timeout: float = 60
-) -> dict[str, int]:
+def register_contracts(client: RegistryClient, catalog: Catalog, *, timeout: float = 60) -> dict[str, int]:
     """Register every revision in order (the registry checks compatibility); latest ids by name."""
     deadline = time.monotonic() + timeout
     while True:
@@ -70,9 +66,7 @@ def register_contracts(
             ids = {}
             for contract in catalog:
                 for revision in contract.revisions:
-                    ids[contract.full_name] = client.register(
-                        contract.subject, json.dumps(revision)
-                    )
+                    ids[contract.full_name] = client.register(contract.subject, json.dumps(revision))
             return ids
         except (OSError, RegistryError) as exc:
             if isinstance(exc, RegistryError) and exc.error_code not in (50001, 50002, 50003):
@@ -87,9 +81,7 @@ def connect(
 ) -> Connection:
     catalog = catalog or default_catalog()
     if provision_topics:
-        provision(
-            settings.bootstrap_servers, declared_topics(catalog, partitions=settings.partitions)
-        )
+        provision(settings.bootstrap_servers, declared_topics(catalog, partitions=settings.partitions))
     url, embedded = _ensure_registry(settings)
     client = RegistryClient(url)
     ids = register_contracts(client, catalog)

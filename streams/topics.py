@@ -37,9 +37,7 @@ class TopicSpec:
     config: dict[str, str] = field(default_factory=dict)
 
 
-def declared_topics(
-    catalog: Catalog, *, partitions: int, replication_factor: int = 1
-) -> list[TopicSpec]:
+def declared_topics(catalog: Catalog, *, partitions: int, replication_factor: int = 1) -> list[TopicSpec]:
     """Every event topic (same partition count, so a case lands on the same partition everywhere)."""
     specs = [
         TopicSpec(
@@ -113,7 +111,5 @@ def _reconcile(admin: KafkaAdminClient, spec: TopicSpec, partitions: int) -> str
             spec.partitions,
         )
     if spec.config:
-        admin.alter_configs(
-            [ConfigResource(ConfigResourceType.TOPIC, spec.name, configs=spec.config)]
-        )
+        admin.alter_configs([ConfigResource(ConfigResourceType.TOPIC, spec.name, configs=spec.config)])
     return "exists" + (f" ({', '.join(changes)})" if changes else "")

@@ -65,9 +65,7 @@ class CaseTracker:
                 state["done"] = [*state["done"], matter.key]
         return self._decide(state, event)
 
-    def _decide(
-        self, state: dict[str, Any], event: Event
-    ) -> tuple[dict[str, Any], list[OutgoingRecord]]:
+    def _decide(self, state: dict[str, Any], event: Event) -> tuple[dict[str, Any], list[OutgoingRecord]]:
         if state["flow"] is None:
             return state, []
         rejection = state["rejection"]

@@ -20,9 +20,7 @@ def frame(schema_id: int, body: bytes) -> bytes:
 def unframe(data: bytes | None) -> tuple[int, memoryview]:
     """Split framed bytes into (schema id, Avro body)."""
     if not data or len(data) < HEADER_SIZE:
-        raise WireFormatError(
-            f"record of {len(data or b'')} bytes is shorter than the 5-byte header"
-        )
+        raise WireFormatError(f"record of {len(data or b'')} bytes is shorter than the 5-byte header")
     magic, schema_id = _HEADER.unpack_from(data)
     if magic != MAGIC_BYTE:
         raise WireFormatError(f"magic byte is {magic}, expected {MAGIC_BYTE}")

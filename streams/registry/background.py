@@ -12,9 +12,7 @@ class BackgroundRegistry:
     def __init__(self, server: SchemaRegistryServer) -> None:
         self.server = server
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self._loop.run_forever, name="schema-registry", daemon=True
-        )
+        self._thread = threading.Thread(target=self._loop.run_forever, name="schema-registry", daemon=True)
 
     @property
     def url(self) -> str:

@@ -320,12 +320,10 @@ async def _errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except ApiError as exc:
         return _reply({"error_code": exc.error_code, "message": exc.message}, exc.status)
     except web.HTTPException as exc:  # unknown route, wrong method
-        return _reply({"error_code": exc.status, "message": f"HTTP {exc.status} {exc.reason}"},
-                      exc.status)
+        return _reply({"error_code": exc.status, "message": f"HTTP {exc.status} {exc.reason}"}, exc.status)
     except StoreError as exc:
         log.error("schema store failure: %s", exc)
-        return _reply({"error_code": 50001, "message": f"Error in the backend data store: {exc}"},
-                      500)
+        return _reply({"error_code": 50001, "message": f"Error in the backend data store: {exc}"}, 500)
 
 
 class SchemaRegistryServer:
@@ -553,8 +551,7 @@ class SchemaRegistryServer:
                     409,
                     409,
                     f"Schema being registered is incompatible with an earlier schema for subject "
-                    f"'{subject}' (level {self.index.level(subject)}), details: "
-                    + "; ".join(problems),
+                    f"'{subject}' (level {self.index.level(subject)}), details: " + "; ".join(problems),
                 )
             schema_id = self.index.id_for(text)
             version = max(self.index.versions(subject), default=0) + 1

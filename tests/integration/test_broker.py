@@ -65,9 +65,7 @@ def test_status_and_a_second_start(broker: LocalBroker) -> None:
 def test_events_survive_a_restart(broker: LocalBroker) -> None:
     admin = KafkaAdminClient(bootstrap_servers=broker.bootstrap)
     try:
-        admin.create_topics(
-            {TOPIC: {"num_partitions": 1, "replication_factor": 1}}, wait_for_metadata=True
-        )
+        admin.create_topics({TOPIC: {"num_partitions": 1, "replication_factor": 1}}, wait_for_metadata=True)
     finally:
         admin.close()
 

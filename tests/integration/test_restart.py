@@ -47,8 +47,6 @@ def test_a_worker_crash_mid_case_neither_loses_nor_repeats_an_outcome(desk, even
 
     assert outcome(event_log, crashed.case_id).type == "CaseCompleted"
     # Redelivered events may be re-sent, but with the same event ids: one logical event each.
-    kinds = Counter(
-        e.type for e in {e.event_id: e for e in event_log.events(crashed.case_id)}.values()
-    )
+    kinds = Counter(e.type for e in {e.event_id: e for e in event_log.events(crashed.case_id)}.values())
     assert kinds["CaseCompleted"] == 1
     assert all(count == 1 for count in kinds.values()), kinds

@@ -29,9 +29,7 @@ def license_record(**payload_overrides):
 
 def test_an_encoded_event_decodes_to_the_same_record(codec):
     record = license_record()
-    contract, decoded = codec.decode(
-        codec.encode("gov.market_regulation.BusinessLicenseIssued", record)
-    )
+    contract, decoded = codec.decode(codec.encode("gov.market_regulation.BusinessLicenseIssued", record))
     assert contract.topic == "gov.market_regulation.business_license_issued.v1"
     assert decoded["payload"] == record["payload"]
     assert str(decoded["envelope"]["event_id"]) == record["envelope"]["event_id"]
@@ -40,10 +38,7 @@ def test_an_encoded_event_decodes_to_the_same_record(codec):
 def test_the_frame_carries_the_registry_id(codec, registry):
     data = codec.encode("gov.market_regulation.BusinessLicenseIssued", license_record())
     assert data[0] == 0
-    assert (
-        int.from_bytes(data[1:5], "big")
-        == registry.ids["gov.market_regulation.BusinessLicenseIssued"]
-    )
+    assert int.from_bytes(data[1:5], "big") == registry.ids["gov.market_regulation.BusinessLicenseIssued"]
 
 
 def test_corrupt_bytes_name_the_problem(codec):

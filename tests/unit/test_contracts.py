@@ -10,11 +10,7 @@ def test_topics_are_named_from_the_schema(catalog):
     contract = catalog["BusinessLicenseIssued"]
     assert contract.topic == "gov.market_regulation.business_license_issued.v1"
     assert contract.subject == "gov.market_regulation.business_license_issued.v1-value"
-    assert (
-        catalog[contract.topic]
-        is contract
-        is catalog["gov.market_regulation.BusinessLicenseIssued"]
-    )
+    assert catalog[contract.topic] is contract is catalog["gov.market_regulation.BusinessLicenseIssued"]
 
 
 def test_every_contract_carries_the_envelope_inline(catalog):

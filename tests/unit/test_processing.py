@@ -114,9 +114,7 @@ def flaky_department(failures: int):
 
 async def test_a_failing_handler_is_retried_with_back_off(catalog, codec):
     department, calls = flaky_department(failures=2)
-    records = await processor(department, catalog, codec, backoff_seconds=0.001).process(
-        licence(50.0)
-    )
+    records = await processor(department, catalog, codec, backoff_seconds=0.001).process(licence(50.0))
     assert len(calls) == 3 and records[0].event.type == "HealthCertificatesIssued"
 
 

@@ -25,9 +25,7 @@ def event(event_type, payload=None):
 
 
 def submitted(area, signboard="招牌"):
-    return event(
-        "RestaurantApplicationSubmitted", {"premises_area_m2": area, "signboard_text": signboard}
-    )
+    return event("RestaurantApplicationSubmitted", {"premises_area_m2": area, "signboard_text": signboard})
 
 
 def fold(tracker, events):
