@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from streams import discovery
 from streams.config import Settings
 from streams.eventlog import EventLog
@@ -41,6 +43,12 @@ def restaurant_application(
     }
 
 
+def pad(text: str, width: int) -> str:
+    """Pad to a terminal width, counting CJK characters as two columns."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - columns, 0)
+
+
 def describe(events: list[Event], names: dict[str, str]) -> list[str]:
     by_id = {e.event_id: e for e in events}
     start = events[0].envelope["occurred_at"]
@@ -50,7 +58,7 @@ def describe(events: list[Event], names: dict[str, str]) -> list[str]:
         producer = names.get(event.producer, event.producer)
         cause = by_id.get(event.causation_id or "")
         because = f"  ← {cause.type}" if cause else ""
-        lines.append(f"  +{offset:5.2f}s  {producer:<10} {event.type}{because}")
+        lines.append(f"  +{offset:5.2f}s  {pad(producer, 14)} {event.type}{because}")
         if event.type == "MatterRejected":
             lines.append(f"           一次告知: {'；'.join(event['reasons'])}")
     return lines
