@@ -6,9 +6,9 @@ import json
 import uuid
 
 import pytest
-from streams.registry.client import RegistryClient, RegistryError
 
 from streams.deadletter import AGENT, KIND, REASON, SOURCE_TOPIC
+from streams.registry.client import RegistryClient, RegistryError
 from streams.wire import frame
 from tests.integration import faulty
 from tests.integration.test_restaurant_flow import outcome, submit
