@@ -6,8 +6,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from importlib import import_module
 
 from streams.config import Settings
+
+# Each of these modules adds its own subcommands: `register(commands)` with argparse subparsers,
+# setting `func(args, settings) -> int` as the default.
+COMMAND_MODULES: list[str] = []
 
 
 class _Parser(argparse.ArgumentParser):
@@ -108,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the 开办餐饮店 slice and show what happened")
     demo.add_argument("--timeout", type=float, default=120, help="seconds to wait for the cases")
     demo.set_defaults(func=_demo)
+
+    for module in COMMAND_MODULES:
+        import_module(module).register(commands)
     return parser
 
 

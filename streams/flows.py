@@ -22,13 +22,36 @@ class Step:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Figures:
+    """What an applicant goes through for one item; None where no figure was published."""
+
+    materials: int | None = None
+    trips: int | None = None
+    steps: int | None = None
+    working_days: float | None = None
+    form_fields: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Published:
+    """A government's published before → after figures for the item, and whose they are."""
+
+    source: str
+    before: Figures
+    after: Figures
+
+
+@dataclass(frozen=True, kw_only=True)
 class Flow:
     name: str
     display_name: str
     lead: str
+    # The single application (一次提交) that starts a case; its payload has `channel` and `materials`.
     application: str
     steps: tuple[Step, ...]
     sla_working_days: int
+    audience: str = "enterprise"  # or "individual"
+    published: Published | None = None
 
 
 class FlowMap:

@@ -88,7 +88,7 @@ class Worker:
             return records
 
         topics = [catalog[t].topic for t in department.triggers]
-        self._add_agent(department.name, topics, handle)
+        self.add_agent(department.name, topics, handle)
 
     def add_tracker(self, flow_map: FlowMap) -> None:
         catalog = self.connection.catalog
@@ -103,9 +103,10 @@ class Worker:
             return records
 
         topics = sorted(catalog[t].topic for t in tracker.event_types)
-        self._add_agent(TRACKER, topics, handle)
+        self.add_agent(TRACKER, topics, handle)
 
-    def _add_agent(self, name: str, topics: list[str], handle: EventHandler) -> None:
+    def add_agent(self, name: str, topics: list[str], handle: EventHandler) -> None:
+        """Consume ``topics`` with ``handle``: decoding, dead letters, metrics and publishing included."""
         codec = self.connection.codec
         source = self.app.topic(*topics, key_serializer="raw", value_serializer="raw")
         dead_letters = self._topic(DEAD_LETTER_TOPIC)

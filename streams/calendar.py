@@ -1,0 +1,77 @@
+"""Working days on the Chinese government calendar: public holidays and adjusted working weekends.
+
+Holidays come from the maintained `chinese-calendar` package. For a year it does not cover yet,
+only weekends are days off (and a warning says so once per year): deadlines then err early,
+never late.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+log = logging.getLogger(__name__)
+
+# Days begin and end in Beijing time, whatever zone a moment is given in.
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+@lru_cache(maxsize=4096)
+def is_working_day(day: date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        _warn_uncovered(day.year)
+        return day.weekday() < 5
+
+
+@lru_cache(maxsize=64)
+def _warn_uncovered(year: int) -> None:
+    log.warning("no holiday data for %d: counting weekends only as days off", year)
+
+
+def add_working_days(start: datetime, days: float) -> datetime:
+    """The moment ``days`` working days after ``start``; whole days end at the same clock time.
+
+    Time on a non-working day counts from the next working day's start, as an application handed
+    in on a Sunday is counted from Monday.
+    """
+    moment = start.astimezone(CHINA)
+    if not is_working_day(moment.date()):
+        moment = _next_working_day_start(moment)
+    whole, fraction = int(days), days - int(days)
+    for _ in range(whole):
+        moment += timedelta(days=1)
+        while not is_working_day(moment.date()):
+            moment += timedelta(days=1)
+    if fraction:
+        moment += timedelta(days=fraction)
+        while not is_working_day(moment.date()):
+            moment += timedelta(days=1)
+    return moment
+
+
+def working_days_between(start: datetime, end: datetime) -> float:
+    """Working days elapsed from ``start`` to ``end`` (days off do not count), to the second."""
+    if end <= start:
+        return 0.0
+    total = 0.0
+    cursor, end = start.astimezone(CHINA), end.astimezone(CHINA)
+    while cursor < end:
+        day_end = datetime.combine(cursor.date() + timedelta(days=1), datetime.min.time(), cursor.tzinfo)
+        stop = min(day_end, end)
+        if is_working_day(cursor.date()):
+            total += (stop - cursor).total_seconds() / 86400
+        cursor = stop
+    return total
+
+
+def _next_working_day_start(moment: datetime) -> datetime:
+    day = moment.date() + timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, datetime.min.time(), moment.tzinfo)
