@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from streams.clock import Clock
+
 
 def _home() -> Path:
     return Path(os.environ.get("ONETHING_HOME", Path.home() / ".cache" / "onething"))
@@ -27,6 +29,10 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     # "module:attribute" departments not (yet) installed as packages, e.g. while developing one.
     extra_departments: tuple[str, ...] = ()
+    # The platform clock: 1.0 is real time; 86400 runs a day per second (simulations, tests).
+    # Every process of a deployment must share speed and origin (real epoch seconds).
+    clock_speed: float = 1.0
+    clock_origin: float | None = None
 
     @property
     def broker_dir(self) -> Path:
@@ -35,6 +41,9 @@ class Settings:
     @property
     def state_dir(self) -> Path:
         return self.home / "state"
+
+    def clock(self) -> Clock:
+        return Clock(speed=self.clock_speed, origin=self.clock_origin)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -47,6 +56,8 @@ class Settings:
             partitions=int(env.get("ONETHING_PARTITIONS", cls.partitions)),
             metrics_port=int(env.get("ONETHING_METRICS_PORT", cls.metrics_port)),
             metrics_host=env.get("ONETHING_METRICS_HOST", cls.metrics_host),
+            clock_speed=float(env.get("ONETHING_CLOCK_SPEED", cls.clock_speed)),
+            clock_origin=float(env["ONETHING_CLOCK_ORIGIN"]) if env.get("ONETHING_CLOCK_ORIGIN") else None,
             extra_departments=tuple(
                 spec for spec in env.get("ONETHING_EXTRA_DEPARTMENTS", "").split(",") if spec
             ),

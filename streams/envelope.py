@@ -30,12 +30,13 @@ def new_envelope(
     subject: str,
     cause: dict[str, Any] | None = None,
     event_id: str | None = None,
+    occurred_at: int | None = None,
 ) -> dict[str, Any]:
     """An envelope for a new event; ``cause`` is the triggering event's envelope, if any."""
     return {
         "event_id": event_id or str(uuid.uuid4()),
         "event_type": event_type,
-        "occurred_at": now_millis(),
+        "occurred_at": now_millis() if occurred_at is None else occurred_at,
         "case_id": case_id,
         "correlation_id": cause["correlation_id"] if cause else case_id,
         "causation_id": str(cause["event_id"]) if cause else None,

@@ -6,8 +6,9 @@ tells the tracker what "done" means and lets tools check and draw the flow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from random import Random
 from typing import Any
 
 from streams.department import Department, Matter
@@ -52,6 +53,9 @@ class Flow:
     sla_working_days: int
     audience: str = "enterprise"  # or "individual"
     published: Published | None = None
+    # Makes one realistic application payload for simulations: varied, sometimes incomplete or
+    # ineligible, so every branch of the flow runs.
+    sample: Callable[[Random], dict[str, Any]] | None = None
 
 
 class FlowMap:

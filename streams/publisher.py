@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from streams.clock import SYSTEM_CLOCK, Clock
 from streams.codec import Codec
 from streams.contracts import Catalog
 from streams.envelope import derived_event_id, new_envelope
@@ -30,9 +31,12 @@ class OutgoingRecord:
 class Publisher:
     """Builds outgoing records for one producer (a department or a platform agent)."""
 
-    def __init__(self, catalog: Catalog, codec: Codec, *, producer: str, version: str) -> None:
+    def __init__(
+        self, catalog: Catalog, codec: Codec, *, producer: str, version: str, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self._catalog = catalog
         self._codec = codec
+        self.clock = clock
         self.producer = producer
         self.version = version
 
@@ -59,6 +63,7 @@ class Publisher:
             subject=new.subject or subject or (cause.subject if cause else ""),
             cause=cause.envelope if cause else None,
             event_id=derived_event_id(cause.event_id, self.producer, index) if cause else None,
+            occurred_at=self.clock.millis(),
         )
         try:
             value = self._codec.encode(contract.full_name, {"envelope": envelope, "payload": new.payload})

@@ -63,6 +63,7 @@ class Worker:
         self.app = app
         self.connection = connection
         self._topics: dict[str, faust.TopicT] = {}
+        self.clock = connection.settings.clock()
 
     def _topic(self, name: str) -> faust.TopicT:
         if name not in self._topics:
@@ -72,7 +73,11 @@ class Worker:
     def add_department(self, department: Department) -> None:
         catalog = self.connection.catalog
         publisher = Publisher(
-            catalog, self.connection.codec, producer=department.name, version=department.version
+            catalog,
+            self.connection.codec,
+            producer=department.name,
+            version=department.version,
+            clock=self.clock,
         )
         processor = DepartmentProcessor(department, publisher)
         processed = self.app.Table(f"{department.name}-processed", schema=TABLE_SCHEMA)
@@ -92,7 +97,9 @@ class Worker:
 
     def add_tracker(self, flow_map: FlowMap) -> None:
         catalog = self.connection.catalog
-        publisher = Publisher(catalog, self.connection.codec, producer=TRACKER, version=PLATFORM_VERSION)
+        publisher = Publisher(
+            catalog, self.connection.codec, producer=TRACKER, version=PLATFORM_VERSION, clock=self.clock
+        )
         tracker = CaseTracker(flow_map, publisher)
         cases = self.app.Table("cases", schema=TABLE_SCHEMA)
 

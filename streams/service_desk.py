@@ -23,7 +23,13 @@ def new_case_id(prefix: str = "C") -> str:
 
 class ServiceDesk:
     def __init__(self, connection: Connection, *, version: str = "1.0.0") -> None:
-        self._publisher = Publisher(connection.catalog, connection.codec, producer=DESK, version=version)
+        self._publisher = Publisher(
+            connection.catalog,
+            connection.codec,
+            producer=DESK,
+            version=version,
+            clock=connection.settings.clock(),
+        )
         self._producer = KafkaProducer(
             bootstrap_servers=connection.settings.bootstrap_servers, acks="all", linger_ms=5
         )
