@@ -68,14 +68,28 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from streams.startup import connect
 
     chosen = [n for n in (args.departments or "").split(",") if n]
-    departments = discovery.departments(chosen or None, extra=settings.extra_departments)
+    departments = (
+        [] if args.no_departments else discovery.departments(chosen or None, extra=settings.extra_departments)
+    )
     flow_map = None if args.no_tracker else FlowMap(discovery.flows(), discovery.departments())
+    if not departments and flow_map is None:
+        print("onething: nothing to run: --no-departments and --no-tracker together", file=sys.stderr)
+        return 2
     connection = connect(settings)
     try:
-        run_worker(connection, departments, flow_map, app_id=args.app_id)
+        run_worker(connection, departments, flow_map, app_id=args.app_id or _app_id(args, departments))
     finally:
         connection.close()
     return 0
+
+
+def _app_id(args: argparse.Namespace, departments: list) -> str:
+    """Faust keeps one committed offset per topic partition per app, shared by all its agents, so
+    a worker running only some departments must not share its group with one running others."""
+    if not args.departments and not args.no_departments and not args.no_tracker:
+        return "onething"
+    parts = [d.name for d in departments] + ([] if args.no_tracker else ["tracker"])
+    return "onething-" + "-".join(sorted(parts))
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -107,7 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run departments and the case tracker")
     run.add_argument("--departments", help="comma-separated department names (default: all)")
     run.add_argument("--no-tracker", action="store_true", help="do not run the case tracker")
-    run.add_argument("--app-id", default="onething", help="consumer group of this worker")
+    run.add_argument("--no-departments", action="store_true", help="run only the case tracker")
+    run.add_argument(
+        "--app-id",
+        help="consumer group (default: onething for everything, else derived from what runs)",
+    )
     run.set_defaults(func=_run)
 
     demo = commands.add_parser("demo", help="run the 开办餐饮店 slice and show what happened")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from streams import discovery
 from streams.config import Settings
 from streams.eventlog import EventLog
@@ -11,6 +9,7 @@ from streams.events import Event
 from streams.identifiers import tokenize_citizen_id
 from streams.service_desk import ServiceDesk
 from streams.startup import connect
+from streams.terminal import pad
 from streams.worker_process import WorkerProcess
 
 EVERY_MATERIAL = [
@@ -41,12 +40,6 @@ def restaurant_application(
         "channel": "ONLINE",
         "materials": materials,
     }
-
-
-def pad(text: str, width: int) -> str:
-    """Pad to a terminal width, counting CJK characters as two columns."""
-    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(width - columns, 0)
 
 
 def describe(events: list[Event], names: dict[str, str]) -> list[str]:

@@ -27,6 +27,8 @@ from streams.tracker import CaseTracker
 log = logging.getLogger(__name__)
 
 TRACKER = "tracker"
+# How often (real seconds) open cases are checked against their deadlines.
+DEADLINE_TICK_SECONDS = 1.0
 PLATFORM_VERSION = "0.1.0"
 # Table keys are event or case ids; values are small JSON documents. JSON on both sides, because
 # faust's changelog recovery decodes keys with the table's serializer.
@@ -111,6 +113,28 @@ class Worker:
 
         topics = sorted(catalog[t].topic for t in tracker.event_types)
         self.add_agent(TRACKER, topics, handle)
+        self.add_deadline_watch(tracker, cases)
+
+    def add_deadline_watch(self, tracker: CaseTracker, cases: faust.types.TableT) -> None:
+        """Every tick, publish DeadlineMissed for this worker's open cases that ran late.
+
+        A timer cannot write the table (only an agent can), so it publishes; the tracker agent folds
+        the event in. Ids are stable per deadline, and ``reported`` keeps a tick from repeating one
+        the agent has not folded in yet.
+        """
+        reported: set[str] = set()
+
+        @self.app.timer(interval=DEADLINE_TICK_SECONDS, name="onething.deadline_watch")
+        async def watch_deadlines() -> None:
+            now = self.clock.now()
+            for case_id, state in list(cases.items()):
+                for record in tracker.missed_deadlines(case_id, state, now):
+                    if record.event.event_id in reported:
+                        continue
+                    reported.add(record.event.event_id)
+                    await self._topic(record.topic).send(
+                        key=record.key, value=record.value, headers=record.headers
+                    )
 
     def add_agent(self, name: str, topics: list[str], handle: EventHandler) -> None:
         """Consume ``topics`` with ``handle``: decoding, dead letters, metrics and publishing included."""

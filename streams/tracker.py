@@ -1,26 +1,36 @@
-"""The closed-loop case tracker: follows each case to completion or rejection.
+"""The closed-loop case tracker: follows each case to completion or rejection, on deadlines.
 
 State per case lives in a table keyed by case id (the same key as every topic, so each case's
-events arrive at one worker in order per topic). Events may arrive across topics in any order; the
-tracker records what it sees and decides once it knows the case's flow.
+events reach one worker, in order per topic). Events may arrive across topics in any order; the
+tracker records what it sees and decides once it knows the case's flow. Deadlines are counted in
+working days on the platform calendar; a timer asks `missed_deadlines` which have passed, publishes
+DeadlineMissed, and folding that event in escalates the case to the supervision office.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from streams import metrics
+from streams.calendar import add_working_days, working_days_between
 from streams.department import REJECTED
 from streams.events import Event, NewEvent
 from streams.flows import FlowMap
 from streams.publisher import OutgoingRecord, Publisher
 
 OPEN, COMPLETED, REJECTED_STATUS = "open", "completed", "rejected"
+DEADLINE_MISSED = "DeadlineMissed"
+SUPERVISION_OFFICE = "督办"
+COUNTER = "COUNTER"
 
 
-def _millis(value: datetime | int) -> int:
+def millis(value: datetime | int) -> int:
     return int(value.timestamp() * 1000) if isinstance(value, datetime) else int(value)
+
+
+def from_millis(value: int) -> datetime:
+    return datetime.fromtimestamp(value / 1000, UTC)
 
 
 def new_case_state() -> dict[str, Any]:
@@ -31,6 +41,15 @@ def new_case_state() -> dict[str, Any]:
         "rejection": None,
         "status": OPEN,
         "started_at": 0,
+        "due_at": 0,
+        "channel": None,
+        "materials": 0,
+        "submissions": 0,
+        "departments": [],
+        "matter_due": {},  # matter key -> deadline (ms), from when its trigger arrived
+        "missed": [],  # deadlines already reported: "case" or a matter key
+        "seen": [],  # event types seen, so matters whose trigger came early still get a deadline
+        "last": None,  # envelope of the latest event, the cause of anything the timer publishes
     }
 
 
@@ -41,20 +60,21 @@ class CaseTracker:
 
     @property
     def event_types(self) -> set[str]:
-        return self.flow_map.event_types | {REJECTED}
+        return self.flow_map.event_types | {REJECTED, DEADLINE_MISSED}
 
     def apply(
         self, state: dict[str, Any] | None, event: Event
     ) -> tuple[dict[str, Any], list[OutgoingRecord]]:
-        """Fold one event into the case's state; return the new state and any case outcome."""
+        """Fold one event into the case's state; return the new state and what to publish."""
         state = dict(state) if state else new_case_state()
+        if event.type == DEADLINE_MISSED:
+            return self._escalate(state, event)
         if state["status"] != OPEN:
             return state, []
+        state["last"] = _cause_of(event)
+        state["seen"] = sorted({*state["seen"], event.type})
         if flow := self.flow_map.by_application.get(event.type):
-            state["flow"] = flow.name
-            state["required"] = self.flow_map.required_matters(flow, event.payload)
-            state["started_at"] = _millis(event.envelope["occurred_at"])
-            metrics.CASES.labels(flow.name, "started").inc()
+            self._start(state, flow.name, event)
         elif event.type == REJECTED:
             state["rejection"] = {
                 "matter": f"{event['department']}.{event['matter']}",
@@ -63,7 +83,33 @@ class CaseTracker:
         for matter in self.flow_map.by_done_event.get(event.type, ()):
             if matter.key not in state["done"]:
                 state["done"] = [*state["done"], matter.key]
+                state["departments"] = sorted({*state["departments"], matter.department})
+        self._start_matters(state, event)
         return self._decide(state, event)
+
+    def _start(self, state: dict[str, Any], flow_name: str, event: Event) -> None:
+        flow = self.flow_map.flows[flow_name]
+        started = from_millis(millis(event.envelope["occurred_at"]))
+        state["flow"] = flow.name
+        state["required"] = self.flow_map.required_matters(flow, event.payload)
+        state["started_at"] = millis(started)
+        state["due_at"] = millis(add_working_days(started, flow.sla_working_days))
+        state["channel"] = event.payload.get("channel")
+        state["materials"] = len(event.payload.get("materials") or ())
+        state["submissions"] += 1
+        metrics.CASES.labels(flow.name, "started").inc()
+
+    def _start_matters(self, state: dict[str, Any], event: Event) -> None:
+        """A required matter's clock starts when its trigger is seen."""
+        if state["flow"] is None:
+            return
+        now = from_millis(millis(event.envelope["occurred_at"]))
+        due = dict(state["matter_due"])
+        for key in state["required"]:
+            matter = self.flow_map.matters[key]
+            if key not in due and matter.trigger in state["seen"]:
+                due[key] = millis(add_working_days(now, matter.sla_working_days))
+        state["matter_due"] = due
 
     def _decide(self, state: dict[str, Any], event: Event) -> tuple[dict[str, Any], list[OutgoingRecord]]:
         if state["flow"] is None:
@@ -73,20 +119,103 @@ class CaseTracker:
             state["status"] = REJECTED_STATUS
             outcome = NewEvent(
                 "CaseRejected",
-                {
-                    "flow": state["flow"],
-                    "matter": rejection["matter"],
-                    "reasons": rejection["reasons"],
-                },
+                {"flow": state["flow"], "matter": rejection["matter"], "reasons": rejection["reasons"]},
             )
         elif all(m in state["done"] for m in state["required"]):
             state["status"] = COMPLETED
-            done = [m for m in state["done"] if m in state["required"]]
-            outcome = NewEvent(
-                "CaseCompleted",
-                {"flow": state["flow"], "matters": done, "started_at": state["started_at"]},
-            )
+            outcome = NewEvent("CaseCompleted", self._completion(state, event))
         else:
             return state, []
         metrics.CASES.labels(state["flow"], state["status"]).inc()
         return state, [self.publisher.build(outcome, cause=event)]
+
+    def _completion(self, state: dict[str, Any], event: Event) -> dict[str, Any]:
+        completed_at = millis(event.envelope["occurred_at"])
+        trips = state["submissions"] if state["channel"] == COUNTER else 0
+        return {
+            "flow": state["flow"],
+            "matters": [m for m in state["done"] if m in state["required"]],
+            "started_at": state["started_at"],
+            "completed_at": completed_at,
+            "elapsed_working_days": round(
+                working_days_between(from_millis(state["started_at"]), from_millis(completed_at)), 4
+            ),
+            "submissions": state["submissions"],
+            "trips": trips,
+            "materials": state["materials"],
+            # Each submission, then receiving the result.
+            "steps": state["submissions"] + 1,
+            "departments": state["departments"],
+            "on_time": completed_at <= state["due_at"],
+        }
+
+    def missed_deadlines(self, case_id: str, state: dict[str, Any], now: datetime) -> list[OutgoingRecord]:
+        """DeadlineMissed for each deadline of an open case that has passed and was not yet reported."""
+        if state["status"] != OPEN or state["flow"] is None or state["last"] is None:
+            return []
+        now_ms = millis(now)
+        flow = self.flow_map.flows[state["flow"]]
+        late: list[tuple[str | None, int, float]] = []
+        if now_ms > state["due_at"] and "case" not in state["missed"]:
+            late.append((None, state["due_at"], flow.sla_working_days))
+        for key, due in sorted(state["matter_due"].items()):
+            if key not in state["done"] and now_ms > due and key not in state["missed"]:
+                late.append((key, due, self.flow_map.matters[key].sla_working_days))
+        cause = Event("", {}, state["last"])
+        return [
+            self.publisher.build(
+                NewEvent(
+                    DEADLINE_MISSED,
+                    {
+                        "flow": flow.name,
+                        "matter": key,
+                        "department": self.flow_map.matters[key].department if key else None,
+                        "due_at": due,
+                        "sla_working_days": float(sla),
+                    },
+                ),
+                cause=cause,
+                case_id=case_id,
+                # Stable per deadline: a timer firing twice publishes one logical event.
+                index=hash_index(key or "case"),
+            )
+            for key, due, sla in late
+        ]
+
+    def _escalate(self, state: dict[str, Any], event: Event) -> tuple[dict[str, Any], list[OutgoingRecord]]:
+        scope = event["matter"] or "case"
+        if scope in state["missed"] or state["status"] != OPEN:
+            return state, []
+        state["missed"] = [*state["missed"], scope]
+        metrics.CASES.labels(event["flow"], "overdue").inc()
+        holder = event["department"] or "、".join(
+            sorted({self.flow_map.matters[m].department for m in state["required"] if m not in state["done"]})
+        )
+        reason = f"{scope} 超过 {event['sla_working_days']:g} 个工作日办理时限，现由 {holder} 办理"
+        escalation = NewEvent(
+            "CaseEscalated",
+            {
+                "flow": event["flow"],
+                "matter": event["matter"],
+                "department": event["department"],
+                "escalated_to": SUPERVISION_OFFICE,
+                "reason": reason,
+            },
+        )
+        return state, [self.publisher.build(escalation, cause=event)]
+
+
+def hash_index(scope: str) -> int:
+    """A small stable number per deadline scope (Python's hash() differs between processes)."""
+    return 1000 + sum(ord(c) * (i + 1) for i, c in enumerate(scope)) % 1_000_000
+
+
+def _cause_of(event: Event) -> dict[str, Any]:
+    envelope = event.envelope
+    return {
+        "event_id": event.event_id,
+        "case_id": envelope["case_id"],
+        "correlation_id": envelope["correlation_id"],
+        "subject": envelope["subject"],
+        "trace": envelope["trace"],
+    }
