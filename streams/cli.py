@@ -12,7 +12,16 @@ from streams.config import Settings
 
 # Each of these modules adds its own subcommands: `register(commands)` with argparse subparsers,
 # setting `func(args, settings) -> int` as the default.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "streams.commands.departments",
+    "streams.commands.flows",
+    "streams.commands.graph",
+    "streams.commands.docs",
+]
+
+
+# Errors in what the user asked for (as opposed to the platform failing): no class name, exit 2.
+USER_ERRORS: tuple[type[Exception], ...] = (ValueError, LookupError)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +92,33 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _simulate(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from streams import discovery
+    from streams.eventlog import EventLog
+    from streams.service_desk import ServiceDesk
+    from streams.simulate import case_summary, pick_flows, submit_cases, wait_for_outcomes
+    from streams.startup import connect
+
+    flows = pick_flows(discovery.flows(), args.flow)
+    connection = connect(settings)
+    log, desk = EventLog(connection), ServiceDesk(connection)
+    try:
+        cases = submit_cases(desk, flows, cases=args.cases, rate=args.rate, seed=args.seed)
+        print(
+            f"submitted {len(cases)} applications; waiting for `onething run` to finish them…",
+            file=sys.stderr,
+        )
+        finished = wait_for_outcomes(log, cases, args.timeout)
+        print(json.dumps(case_summary(log, cases), ensure_ascii=False, indent=2))
+        return 0 if finished else 1
+    finally:
+        desk.close()
+        log.close()
+        connection.close()
+
+
 def _app_id(args: argparse.Namespace, departments: list) -> str:
     """Faust keeps one committed offset per topic partition per app, shared by all its agents, so
     a worker running only some departments must not share its group with one running others."""
@@ -95,7 +131,31 @@ def _app_id(args: argparse.Namespace, departments: list) -> str:
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from streams.demo import run_demo
 
-    return run_demo(settings, timeout=args.timeout)
+    return run_demo(
+        settings,
+        timeout=args.timeout,
+        once=args.once,
+        as_json=args.json,
+        cases=args.cases,
+        issues=args.issues,
+    )
+
+
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,9 +188,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=_run)
 
-    demo = commands.add_parser("demo", help="run the 开办餐饮店 slice and show what happened")
-    demo.add_argument("--timeout", type=float, default=120, help="seconds to wait for the cases")
+    demo = commands.add_parser("demo", help="run every flow and the issue loop, and show what happened")
+    demo.add_argument("--once", action="store_true", help="skip the timelines: simulate, wait, summarize")
+    demo.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    demo.add_argument("--cases", type=_positive, default=2, help="applications per flow (default 2)")
+    demo.add_argument("--issues", type=_non_negative, default=12, help="enterprise issues (default 12)")
+    demo.add_argument("--timeout", type=float, default=300, help="seconds to wait for everything to end")
     demo.set_defaults(func=_demo)
+
+    simulate = commands.add_parser("simulate", help="publish realistic applications and wait for them")
+    simulate.add_argument("--flow", default="all", help="a flow name, or all (default)")
+    simulate.add_argument("--cases", type=_positive, default=5, help="applications per flow (default 5)")
+    simulate.add_argument("--rate", type=float, help="at most this many applications per second")
+    simulate.add_argument("--seed", type=int, help="make the applicants reproducible")
+    simulate.add_argument("--timeout", type=float, default=300, help="seconds to wait for the outcomes")
+    simulate.set_defaults(func=_simulate)
 
     for module in COMMAND_MODULES:
         import_module(module).register(commands)
@@ -145,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         return func(args, Settings.from_env())
     except KeyboardInterrupt:
         return 130
+    except USER_ERRORS as exc:
+        print(f"onething: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # operators get one line; tracebacks stay behind ONETHING_DEBUG
         if _debug():
             raise

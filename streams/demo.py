@@ -1,6 +1,17 @@
-"""`onething demo`: three restaurant applications through the real broker, shown as timelines."""
+"""`onething demo`: every flow and the enterprise issue loop on the real broker.
+
+Three restaurant applications are shown as timelines first; then simulated applicants use every
+flow and enterprises raise issues, on a clock running a working day a second, until all end.
+"""
 
 from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from streams import discovery
 from streams.config import Settings
@@ -8,7 +19,8 @@ from streams.eventlog import EventLog
 from streams.events import Event
 from streams.identifiers import tokenize_citizen_id
 from streams.service_desk import ServiceDesk
-from streams.startup import connect
+from streams.simulate import SimulatedCase, case_summary, outcome, pick_flows, submit_cases
+from streams.startup import Connection, connect
 from streams.terminal import pad
 from streams.worker_process import WorkerProcess
 
@@ -57,42 +69,49 @@ def describe(events: list[Event], names: dict[str, str]) -> list[str]:
     return lines
 
 
-def run_demo(settings: Settings, *, timeout: float) -> int:
+# A working day in about a second: deadlines, escalations and reopened issues happen while you watch.
+DEMO_CLOCK_SPEED = 86400.0
+
+
+@dataclass
+class DemoRun:
+    """What one demo run started, so its summary counts only its own cases and issues."""
+
+    cases: list[SimulatedCase] = field(default_factory=list)
+    issues: list[str] = field(default_factory=list)
+    dead_letters_before: int = 0
+
+
+def run_demo(
+    settings: Settings, *, timeout: float, once: bool, as_json: bool, cases: int, issues: int
+) -> int:
+    settings = replace(settings, clock_speed=DEMO_CLOCK_SPEED, clock_origin=time.time())
+    say = (lambda *_: None) if as_json else print
     connection = connect(settings)
-    names = {d.name: d.display_name for d in discovery.departments()}
-    names |= {"service_center": "政务服务中心", "tracker": "闭环跟踪"}
     worker_log = settings.state_dir / "demo-worker.log"
-    worker = WorkerProcess(log_path=worker_log)
+    worker = WorkerProcess(log_path=worker_log, env=clock_env(settings))
     worker.start()
     log = EventLog(connection)
     desk = ServiceDesk(connection)
+    run = DemoRun(dead_letters_before=len(log.dead_letters))
     try:
-        cases = []
-        for name, area, staff, signboard, materials in APPLICATIONS:
-            app = restaurant_application(name, area, staff, signboard, materials)
-            cases.append(
-                (
-                    desk.submit("RestaurantApplicationSubmitted", app, subject=app["legal_representative"]),
-                    app,
-                )
-            )
-        print(f"Submitted {len(cases)} 开办餐饮店 applications; departments are working…\n")
-        finished = log.wait_until(
-            lambda: all(any(e.type in OUTCOMES for e in log.events(c.case_id)) for c, _ in cases),
-            timeout,
+        if not once:
+            show_restaurant_timelines(desk, log, timeout)
+        flows = pick_flows(discovery.flows(), "all")
+        run.cases = submit_cases(desk, flows, cases=cases, seed=None)
+        run.issues = start_issue_loop(connection, issues)
+        say(
+            f"Submitted {len(run.cases)} applications across {len(flows)} flows and {len(run.issues)} "
+            f"enterprise issues; clock at {DEMO_CLOCK_SPEED:g}× real time…"
         )
-        for application_event, app in cases:
-            events = log.events(application_event.case_id)
-            extras = ", signboard" if app["signboard_text"] else ""
-            print(
-                f"开办餐饮店 · {application_event.case_id} · {app['business_name']} "
-                f"({app['premises_area_m2']:.0f} m²{extras})"
-            )
-            print("\n".join(describe(events, names)))
-            outcome = next((e for e in events if e.type in OUTCOMES), None)
-            print(f"  ⇒ {_verdict(outcome)}\n")
+        finished = log.wait_until(lambda: everything_ended(log, run), timeout)
+        summary = summarize(log, run)
+        if as_json:
+            print(json.dumps(summary, ensure_ascii=False, indent=2))
+        else:
+            print_summary(summary)
         if not finished:
-            print(f"Not every case finished within {timeout:.0f} s; worker log: {worker_log}")
+            print(f"Not everything ended within {timeout:.0f} s; worker log: {worker_log}", file=sys.stderr)
             return 1
         return 0
     finally:
@@ -100,6 +119,104 @@ def run_demo(settings: Settings, *, timeout: float) -> int:
         log.close()
         worker.stop()
         connection.close()
+
+
+def clock_env(settings: Settings) -> dict[str, str]:
+    return {
+        "ONETHING_CLOCK_SPEED": str(settings.clock_speed),
+        "ONETHING_CLOCK_ORIGIN": str(settings.clock_origin),
+    }
+
+
+def show_restaurant_timelines(desk: ServiceDesk, log: EventLog, timeout: float) -> None:
+    names = display_names()
+    submitted = []
+    for name, area, staff, signboard, materials in APPLICATIONS:
+        app = restaurant_application(name, area, staff, signboard, materials)
+        event = desk.submit("RestaurantApplicationSubmitted", app, subject=app["legal_representative"])
+        submitted.append((event, app))
+    print(f"Submitted {len(submitted)} 开办餐饮店 applications; departments are working…\n")
+    log.wait_until(
+        lambda: all(any(e.type in OUTCOMES for e in log.events(c.case_id)) for c, _ in submitted), timeout
+    )
+    for application_event, app in submitted:
+        events = log.events(application_event.case_id)
+        extras = ", signboard" if app["signboard_text"] else ""
+        print(
+            f"开办餐饮店 · {application_event.case_id} · {app['business_name']} "
+            f"({app['premises_area_m2']:.0f} m²{extras})"
+        )
+        print("\n".join(describe(events, names)))
+        outcome = next((e for e in events if e.type in OUTCOMES), None)
+        print(f"  ⇒ {_verdict(outcome)}\n")
+
+
+def display_names() -> dict[str, str]:
+    names = {d.name: d.display_name for d in discovery.departments()}
+    return names | {"service_center": "政务服务中心", "tracker": "闭环跟踪"}
+
+
+def start_issue_loop(connection: Connection, count: int) -> list[str]:
+    if not count:
+        return []
+    from streams.issues import simulate_issues
+
+    return simulate_issues(connection, count=count, seed=None)
+
+
+def everything_ended(log: EventLog, run: DemoRun) -> bool:
+    if not wait_done(log, run.cases):
+        return False
+    if not run.issues:
+        return True
+    from streams.issues import issue_summary
+
+    return issue_summary({i: log.events(i) for i in run.issues})["open"] == 0
+
+
+def wait_done(log: EventLog, cases: list[SimulatedCase]) -> bool:
+    return all(outcome(log, c) is not None for c in cases)
+
+
+def summarize(log: EventLog, run: DemoRun) -> dict[str, Any]:
+    summary = case_summary(log, run.cases)
+    events = [e for c in run.cases for e in log.events(c.application.case_id)]
+    if run.issues:
+        from streams.issues import issue_summary
+
+        by_issue = {i: log.events(i) for i in run.issues}
+        summary["issues"] = issue_summary(by_issue)
+        events += [e for evs in by_issue.values() for e in evs]
+    else:
+        summary["issues"] = {"raised": 0, "closed": 0, "escalated": 0, "open": 0}
+    unique = {e.event_id: e for e in events}.values()
+    by_producer = Counter(e.producer for e in unique)
+    names = display_names()
+    summary["departments"] = {
+        name: {"display_name": names.get(name, name), "events": count}
+        for name, count in sorted(by_producer.items())
+    }
+    summary["events"] = len(unique)
+    summary["dead_lettered"] = len(log.dead_letters) - run.dead_letters_before
+    return summary
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    cases = summary["cases"]
+    print(
+        f"\n一件事 cases: {cases['started']} started, {cases['completed']} completed, "
+        f"{cases['rejected']} rejected, {cases['open']} open"
+    )
+    for name, flow in summary["flows"].items():
+        days = flow["average_working_days"]
+        average = f"{days:.2f} working days" if days is not None else "-"
+        print(
+            f"  {pad(name, 34)} {flow['completed']:>3} done {flow['rejected']:>3} rejected "
+            f"{flow['open']:>3} open  avg {average}"
+        )
+    issues = summary["issues"]
+    print(f"\n企业诉求 issues: {json.dumps(issues, ensure_ascii=False)}")
+    print(f"\n{summary['events']} events, {summary['dead_lettered']} dead-lettered")
 
 
 def _verdict(outcome: Event | None) -> str:
