@@ -127,36 +127,27 @@ async def test_a_handler_that_keeps_failing_reports_why(catalog, codec):
     assert len(calls) == 3
 
 
-async def test_an_undeclared_output_is_refused(catalog, codec):
+def sloppy_department(output):
+    """A department whose one matter returns ``output`` whatever it is given."""
     department = Department("sloppy", "测试部门")
 
     @department.matter(
-        "check",
-        "检查",
-        trigger="BusinessLicenseIssued",
-        done="HealthCertificatesIssued",
-        sla_working_days=1,
+        "check", "检查", trigger="BusinessLicenseIssued", done="HealthCertificatesIssued", sla_working_days=1
     )
     async def check(event):
-        return [emit("SignboardApproved", approval_no="1", signboard_text="x")]
+        return [output]
 
+    return department
+
+
+async def test_an_undeclared_output_is_refused(catalog, codec):
+    department = sloppy_department(emit("SignboardApproved", approval_no="1", signboard_text="x"))
     with pytest.raises(InvalidOutput, match="declares only"):
         await processor(department, catalog, codec).process(licence(50.0))
 
 
 async def test_an_output_that_misfits_its_schema_is_refused(catalog, codec):
-    department = Department("sloppy", "测试部门")
-
-    @department.matter(
-        "check",
-        "检查",
-        trigger="BusinessLicenseIssued",
-        done="HealthCertificatesIssued",
-        sla_working_days=1,
-    )
-    async def check(event):
-        return [emit("HealthCertificatesIssued", certificate_count="three")]
-
+    department = sloppy_department(emit("HealthCertificatesIssued", certificate_count="three"))
     with pytest.raises(InvalidOutput, match="does not fit its schema"):
         await processor(department, catalog, codec).process(licence(50.0))
 
