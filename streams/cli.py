@@ -17,6 +17,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.flows",
     "streams.commands.graph",
     "streams.commands.docs",
+    "streams.commands.report",
 ]
 
 

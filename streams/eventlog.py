@@ -46,6 +46,9 @@ class EventLog:
         ]
         self._consumer.assign(partitions)
         self._consumer.seek_to_beginning(*partitions)
+        # The log's end when opened: "caught up" means everything before it has been read.
+        self._ends = self._consumer.end_offsets(partitions) if partitions else {}
+        self._caught_up = False
         self._lock = threading.Condition()
         self._by_case: dict[str, list[Event]] = defaultdict(list)
         self.dead_letters: list[DeadLetterRecord] = []
@@ -56,12 +59,16 @@ class EventLog:
     def _follow(self) -> None:
         while not self._stopping:
             batches = self._consumer.poll(timeout_ms=200)
-            if not batches:
+            if not batches and self._caught_up:
                 continue
+            # Positions, not record offsets: transaction markers take offsets too.
+            ends = self._ends.items()
+            at_end = self._caught_up or all(self._consumer.position(tp) >= end for tp, end in ends)
             with self._lock:
                 for records in batches.values():
                     for record in records:
                         self._take(record)
+                self._caught_up = at_end
                 self._lock.notify_all()
 
     def _take(self, record) -> None:
@@ -77,6 +84,16 @@ class EventLog:
     def events(self, case_id: str) -> list[Event]:
         with self._lock:
             return sorted(self._by_case.get(case_id, []), key=lambda e: e.envelope["occurred_at"])
+
+    def all_events(self) -> list[Event]:
+        """Every event read so far, in the order they occurred."""
+        with self._lock:
+            every = [e for events in self._by_case.values() for e in events]
+        return sorted(every, key=lambda e: e.envelope["occurred_at"])
+
+    def wait_caught_up(self, timeout: float = 60) -> bool:
+        """Wait until everything in the log when it was opened has been read."""
+        return self.wait_until(lambda: self._caught_up, timeout)
 
     def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
         deadline = time.monotonic() + timeout

@@ -1,0 +1,33 @@
+"""What the declaration commands read: the discovered departments and flows, joined for lookup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams import discovery
+from streams.config import Settings
+from streams.department import Department, Matter
+from streams.flows import Flow
+
+
+@dataclass(frozen=True)
+class Declarations:
+    departments: tuple[Department, ...]
+    flows: tuple[Flow, ...]
+
+    @property
+    def matters(self) -> dict[str, Matter]:
+        return {m.key: m for d in self.departments for m in d.matters}
+
+    def display_name(self, department: str) -> str:
+        """The department's Chinese name, or its code when it is not discovered."""
+        return next((d.display_name for d in self.departments if d.name == department), department)
+
+
+def departments(settings: Settings) -> tuple[Department, ...]:
+    # Departments under development (ONETHING_EXTRA_DEPARTMENTS) count, as they do for `onething run`.
+    return tuple(discovery.departments(extra=settings.extra_departments))
+
+
+def load(settings: Settings) -> Declarations:
+    return Declarations(departments(settings), tuple(discovery.flows()))

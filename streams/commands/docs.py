@@ -1,0 +1,35 @@
+"""`onething docs flows [--check] [--out DIR]`: write docs/flows/ from the declarations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from streams.commands import declared, flowdocs
+from streams.config import Settings
+
+
+def _flows(args: argparse.Namespace, settings: Settings) -> int:
+    directory = Path(args.out) if args.out else flowdocs.default_directory()
+    pages = flowdocs.render(declared.load(settings))
+    if args.check:
+        stale = flowdocs.differences(directory, pages)
+        for line in stale:
+            print(f"{directory / line}; run onething docs flows", file=sys.stderr)
+        if not stale:
+            print(f"{directory}: {len(pages)} pages up to date")
+        return 1 if stale else 0
+    changed = flowdocs.write(directory, pages)
+    print(f"{directory}: {len(pages)} pages, {len(changed)} written or removed")
+    for file_name in changed:
+        print(f"  {file_name}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("docs", help="generate documentation from the declarations")
+    parser.add_argument("what", choices=["flows"])
+    parser.add_argument("--check", action="store_true", help="exit 1 when the pages are out of date")
+    parser.add_argument("--out", help="folder to write (default: docs/flows in the source tree)")
+    parser.set_defaults(func=_flows)
