@@ -23,6 +23,7 @@ test: install
 	$(BIN)/onething broker install
 	$(BIN)/ruff check streams agents tests
 	$(BIN)/onething schemas check
+	$(BIN)/onething graph --check
 	$(BIN)/pytest -ra
 
 lint: install

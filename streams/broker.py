@@ -120,7 +120,7 @@ def _tcp_open(port: int) -> bool:
         return False
 
 
-def _kafka_answers(bootstrap: str) -> bool:
+def kafka_answers(bootstrap: str) -> bool:
     """True once the broker serves metadata: the TCP port opens a little before that."""
     from kafka import KafkaAdminClient  # imported late: only the probe needs the client
 
@@ -404,7 +404,7 @@ class LocalBroker:
                     f"Kafka exited with code {self._proc.returncode} while "
                     f"starting; last lines of {self.broker_log}:\n" + _tail(self.broker_log, offset)
                 )
-            if _tcp_open(self.port) and _kafka_answers(self.bootstrap):
+            if _tcp_open(self.port) and kafka_answers(self.bootstrap):
                 return True
             time.sleep(0.25)
         self.stop()
