@@ -1,0 +1,28 @@
+"""银行: account records and closures, reimbursements paid, and the card's financial account."""
+
+from datetime import timedelta
+
+from agents.flows import deregistration, enterprise_change, medical_reimbursement, social_security_card
+from agents.flows.applicants import today
+from tests.unit.platform import apply, rejection_of
+
+
+async def test_accounts_follow_the_enterprise_from_change_to_closure():
+    assert (await apply(enterprise_change)).one("BankAccountRecordUpdated")[
+        "business_name"
+    ] == "宁波甬江科技有限公司"
+    assert "BankAccountClosed" in (await apply(deregistration)).types
+
+
+async def test_the_approved_amount_is_paid():
+    case = await apply(medical_reimbursement)
+    assert case.one("ReimbursementPaid")["amount_yuan"] == case.one("ReimbursementApproved")["amount_yuan"]
+
+
+async def test_a_child_cannot_activate_the_financial_account_alone():
+    child = await apply(social_security_card, holder_birth_date=today() - timedelta(days=10 * 365))
+    assert "监护人" in rejection_of(child, "bank.card_financial_account")["reasons"][0]
+    assert (
+        "CardFinancialAccountActivated"
+        not in (await apply(social_security_card, activate_financial_account=False)).types
+    )

@@ -1,0 +1,48 @@
+"""住建局 and its partners: public rental housing, the joint site survey, contract records."""
+
+from agents.flows import bankruptcy_check, public_rental_housing, utility_hookup
+from tests.unit.platform import apply, rejection_of
+
+
+async def test_an_eligible_family_passes_every_check_in_turn_and_gets_a_flat():
+    case = await apply(public_rental_housing)
+    checks = [
+        "RentalHousingApplicationAccepted",
+        "RentalHousingHouseholdVerified",
+        "RentalHousingIncomeVerified",
+        "RentalHousingPropertyVerified",
+        "RentalHousingFundVerified",
+        "RentalHousingEligibilityConfirmed",
+        "PublicRentalHousingAllocated",
+    ]
+    assert [t for t in case.types if t in checks] == checks
+    flat = case.one("PublicRentalHousingAllocated")
+    assert (flat["unit_area_m2"], flat["monthly_rent_yuan"]) == (60.0, 600.0)
+
+
+async def test_each_check_turns_away_a_family_it_does_not_cover():
+    for field, value, matter in (
+        ("monthly_income_per_capita_yuan", 5200.0, "civil_affairs.rental_housing_income_check"),
+        ("housing_area_per_capita_m2", 24.0, "real_estate.rental_housing_property_check"),
+        ("has_provident_fund_loan", True, "housing_fund.rental_housing_fund_check"),
+    ):
+        case = await apply(public_rental_housing, **{field: value})
+        assert case.outcome["matter"] == matter
+        assert "PublicRentalHousingAllocated" not in case.types
+
+
+async def test_a_single_applicant_gets_a_smaller_flat():
+    flat = (await apply(public_rental_housing, family_size=1)).one("PublicRentalHousingAllocated")
+    assert flat["unit_area_m2"] == 35.0
+
+
+async def test_the_joint_survey_needs_at_least_one_utility():
+    nothing = {n: False for n in ("needs_water", "needs_power", "needs_gas", "needs_telecom")}
+    case = await apply(utility_hookup, **nothing)
+    assert rejection_of(case, "housing.joint_site_survey")["reasons"] == [
+        "未选择任何接入服务（供水、供电、燃气、通信）"
+    ]
+
+
+async def test_presale_contracts_are_reported_for_a_bankrupt_debtor():
+    assert (await apply(bankruptcy_check)).one("HousingContractInfoProvided")["presale_contract_count"] >= 0

@@ -1,0 +1,30 @@
+"""税务局: new taxpayers, registration changes, clearance before deregistration, relocation."""
+
+from agents.flows import deregistration, enterprise_change, enterprise_relocation, transport_company
+from tests.unit.platform import apply, rejection_of
+
+
+async def test_a_new_transport_company_is_registered_as_a_taxpayer_with_invoices():
+    taxpayer = (await apply(transport_company)).one("TaxpayerRegistered")
+    assert taxpayer["invoice_quota"] > 0 and taxpayer["tax_authority"].endswith("税务局")
+
+
+async def test_the_registration_change_lists_what_changed():
+    update = (await apply(enterprise_change, new_address="宁波市鄞州区天童南路 588 号")).one(
+        "TaxRegistrationUpdated"
+    )
+    assert update["changed_fields"] == ["纳税人名称", "注册地址"]
+
+
+async def test_clearance_names_unpaid_tax_and_unused_invoices_together():
+    case = await apply(deregistration, unpaid_tax_yuan=1200.5, unused_invoices=3)
+    assert rejection_of(case, "tax.tax_clearance")["reasons"] == [
+        "尚有未缴税款 1200.50 元",
+        "尚有 3 份未缴销的发票",
+    ]
+    assert "CompanyDeregistered" not in case.types and case.outcome["matter"] == "tax.tax_clearance"
+
+
+async def test_the_tax_registration_moves_with_the_enterprise():
+    moved = (await apply(enterprise_relocation)).one("TaxRegistrationRelocated")
+    assert moved["to_tax_authority"] == "国家税务总局330212税务局"
