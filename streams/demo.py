@@ -152,8 +152,10 @@ def show_restaurant_timelines(desk: ServiceDesk, log: EventLog, timeout: float) 
 
 
 def display_names() -> dict[str, str]:
+    from streams.issues.model import PRODUCER_NAMES
+
     names = {d.name: d.display_name for d in discovery.departments()}
-    return names | {"service_center": "政务服务中心", "tracker": "闭环跟踪"}
+    return PRODUCER_NAMES | names | {"service_center": "政务服务中心", "tracker": "闭环跟踪"}
 
 
 def start_issue_loop(connection: Connection, count: int) -> list[str]:

@@ -65,9 +65,11 @@ class FlowMap:
         self.flows = {flow.name: flow for flow in flows}
         self.matters: dict[str, Matter] = {m.key: m for d in departments for m in d.matters}
         self.by_application = {flow.application: flow for flow in flows}
+        # Only matters some flow includes end anything the tracker follows.
+        in_flows = {step.matter for flow in flows for step in flow.steps}
         self.by_done_event: dict[str, list[Matter]] = {}
-        for matter in self.matters.values():
-            self.by_done_event.setdefault(matter.done, []).append(matter)
+        for key in sorted(in_flows & set(self.matters)):
+            self.by_done_event.setdefault(self.matters[key].done, []).append(self.matters[key])
         for flow in flows:
             for step in flow.steps:
                 if step.matter not in self.matters:

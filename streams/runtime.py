@@ -18,6 +18,7 @@ from streams.deadletter import HANDLER_FAILED, INVALID_OUTPUT, UNDECODABLE, Dead
 from streams.department import Department
 from streams.events import Event
 from streams.flows import FlowMap
+from streams.issues.wiring import add_issue_loop
 from streams.processing import DepartmentProcessor, HandlerFailed, decode_event
 from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
 from streams.startup import Connection
@@ -194,5 +195,6 @@ def run_worker(
         worker.add_department(department)
     if flow_map is not None:
         worker.add_tracker(flow_map)
+        add_issue_loop(worker)
     metrics.serve(connection.settings.metrics_port, connection.settings.metrics_host)
     faust.Worker(app, loglevel="INFO", quiet=True).execute_from_commandline()

@@ -9,11 +9,12 @@ one line each, and each flow's graph for drawing.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from streams.department import REJECTED, Department, Matter
 from streams.flows import Flow
+from streams.issues.machine import INPUTS as ISSUE_LOOP_INPUTS
 
 # Events the tracker publishes to end a case: nobody needs to consume them.
 CASE_OUTCOMES = frozenset({"CaseCompleted", "CaseRejected"})
@@ -70,15 +71,25 @@ class Analysis:
         return not self.problems
 
 
-def analyse(departments: Sequence[Department], flows: Sequence[Flow], catalog: Container[str]) -> Analysis:
-    """Check flows against the departments' declarations and the contracts in ``catalog``."""
+def analyse(
+    departments: Sequence[Department],
+    flows: Sequence[Flow],
+    catalog: Container[str],
+    *,
+    consumed_by_platform: Collection[str] = ISSUE_LOOP_INPUTS,
+) -> Analysis:
+    """Check flows against the departments' declarations and the contracts in ``catalog``.
+
+    ``consumed_by_platform``: events the platform's own agents consume besides the case tracker
+    (the enterprise-issue loop folds the departments' issue answers), so they are not dead ends.
+    """
     matters = {m.key: m for d in departments for m in d.matters}
     problems: list[Problem] = []
     graphs = []
     for flow in flows:
         problems += _flow_problems(flow, matters, catalog)
         graphs.append(flow_graph(flow, matters))
-    problems += _unconsumed(matters.values(), flows)
+    problems += _unconsumed(matters.values(), flows, consumed_by_platform)
     problems += _missing_schemas(matters.values(), catalog)
     return Analysis(tuple(problems), tuple(graphs))
 
@@ -195,13 +206,15 @@ def _order_problems(
     return problems
 
 
-def _unconsumed(matters: Iterable[Matter], flows: Sequence[Flow]) -> list[Problem]:
+def _unconsumed(
+    matters: Iterable[Matter], flows: Sequence[Flow], consumed_by_platform: Collection[str]
+) -> list[Problem]:
     matters = list(matters)
     consumed = {m.trigger for m in matters}
     by_key = {m.key: m for m in matters}
     # The tracker consumes the done event of every matter some flow includes.
     terminal = {by_key[s.matter].done for f in flows for s in f.steps if s.matter in by_key}
-    terminal |= CASE_OUTCOMES | {REJECTED}
+    terminal |= CASE_OUTCOMES | {REJECTED} | set(consumed_by_platform)
     problems = []
     for matter in matters:
         for event in dict.fromkeys(matter.emits):
