@@ -54,16 +54,26 @@ def restaurant_application(
     }
 
 
+def duration(seconds: float) -> str:
+    """Platform-clock time, readable whether the clock runs at real speed or a day a second."""
+    if seconds < 60:
+        return f"{seconds:.2f}s"
+    minutes = int(seconds // 60)
+    if minutes < 60 * 24:
+        return f"{minutes // 60}h{minutes % 60:02d}m"
+    return f"{minutes // (60 * 24)}d{minutes // 60 % 24:02d}h"
+
+
 def describe(events: list[Event], names: dict[str, str]) -> list[str]:
     by_id = {e.event_id: e for e in events}
     start = events[0].envelope["occurred_at"]
     lines = []
     for event in events:
-        offset = (event.envelope["occurred_at"] - start).total_seconds()
+        offset = duration((event.envelope["occurred_at"] - start).total_seconds())
         producer = names.get(event.producer, event.producer)
         cause = by_id.get(event.causation_id or "")
         because = f"  ← {cause.type}" if cause else ""
-        lines.append(f"  +{offset:5.2f}s  {pad(producer, 14)} {event.type}{because}")
+        lines.append(f"  +{pad(offset, 7)} {pad(producer, 14)} {event.type}{because}")
         if event.type == "MatterRejected":
             lines.append(f"           一次告知: {'；'.join(event['reasons'])}")
     return lines
@@ -135,7 +145,7 @@ def show_restaurant_timelines(desk: ServiceDesk, log: EventLog, timeout: float) 
         app = restaurant_application(name, area, staff, signboard, materials)
         event = desk.submit("RestaurantApplicationSubmitted", app, subject=app["legal_representative"])
         submitted.append((event, app))
-    print(f"Submitted {len(submitted)} 开办餐饮店 applications; departments are working…\n")
+    print(f"Submitted {len(submitted)} 开办餐饮店 applications (platform clock: a day a second)\n")
     log.wait_until(
         lambda: all(any(e.type in OUTCOMES for e in log.events(c.case_id)) for c, _ in submitted), timeout
     )
@@ -220,8 +230,11 @@ def print_summary(summary: dict[str, Any]) -> None:
             f"  {pad(name, 34)} {flow['completed']:>3} done {flow['rejected']:>3} rejected "
             f"{flow['open']:>3} open  avg {average}"
         )
-    issues = summary["issues"]
-    print(f"\n企业诉求 issues: {json.dumps(issues, ensure_ascii=False)}")
+    if summary["issues"].get("raised"):
+        from streams.issues.cli import render
+
+        print("\n企业诉求 issues (涉企问题闭环):")
+        print("\n".join(render(summary["issues"])))
     print(f"\n{summary['events']} events, {summary['dead_lettered']} dead-lettered")
 
 
