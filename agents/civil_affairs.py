@@ -19,7 +19,7 @@ CARE_SUBSIDY_YUAN = {1: 300.0, 2: 200.0}
 @department.matter(
     "rental_housing_income_check",
     "公租房家庭经济状况核对",
-    trigger="RentalHousingHouseholdVerified",
+    trigger="RentalHousingApplicationAccepted",
     done="RentalHousingIncomeVerified",
     sla_working_days=2,
 )

@@ -1,4 +1,5 @@
-"""教育局: school enrolment — the application, and the place once household and housing are confirmed."""
+"""教育局: school enrolment — the application, and the place once the parallel checks (household,
+housing and, for a migrant child, social insurance) have all confirmed the family: a join."""
 
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ async def accept_enrolment(event: Event) -> list[NewEvent]:
 @department.matter(
     "admission",
     "户籍生学位录取",
-    trigger="EnrolmentResidenceVerified",
+    # All of: the decision waits for both checks of the case (their payloads merged).
+    trigger=("EnrolmentHouseholdVerified", "EnrolmentResidenceVerified"),
     done="StudentAdmitted",
     sla_working_days=3,
     when=Condition("residence_basis", "==", "LOCAL_HOUSEHOLD"),
@@ -84,7 +86,7 @@ async def admit(event: Event) -> list[NewEvent]:
 @department.matter(
     "migrant_placement",
     "随迁子女入学统筹安排",
-    trigger="EnrolmentSocialInsuranceVerified",
+    trigger=("EnrolmentHouseholdVerified", "EnrolmentResidenceVerified", "EnrolmentSocialInsuranceVerified"),
     done="MigrantStudentPlaced",
     sla_working_days=3,
     when=Condition("residence_basis", "==", "MIGRANT"),

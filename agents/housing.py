@@ -59,12 +59,18 @@ async def accept_rental_housing_application(event: Event) -> list[NewEvent]:
 @department.matter(
     "rental_housing_eligibility",
     "公租房保障资格审核",
-    trigger="RentalHousingFundVerified",
+    # All of: the four checks run in parallel; the decision waits for every one of them.
+    trigger=(
+        "RentalHousingHouseholdVerified",
+        "RentalHousingIncomeVerified",
+        "RentalHousingPropertyVerified",
+        "RentalHousingFundVerified",
+    ),
     done="RentalHousingEligibilityConfirmed",
     sla_working_days=3,
 )
 async def confirm_eligibility(event: Event) -> list[NewEvent]:
-    # Household, income, housing and provident fund are all confirmed by the time this arrives.
+    # Household, income, housing and provident fund are all confirmed: this is their join.
     waiting = f"LH{figure('waiting_list', event['applicant'], 10**6):06d}"
     return [
         emit(

@@ -29,7 +29,7 @@ async def update_registration(event: Event) -> list[NewEvent]:
 @department.matter(
     "rental_housing_fund_check",
     "公租房公积金贷款核查",
-    trigger="RentalHousingPropertyVerified",
+    trigger="RentalHousingApplicationAccepted",
     done="RentalHousingFundVerified",
     sla_working_days=1,
 )

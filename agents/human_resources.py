@@ -74,7 +74,7 @@ async def issue_newborn_card(event: Event) -> list[NewEvent]:
 @department.matter(
     "enrolment_social_insurance_check",
     "随迁子女父母社保核验",
-    trigger="EnrolmentResidenceVerified",
+    trigger="EnrolmentApplicationAccepted",
     done="EnrolmentSocialInsuranceVerified",
     sla_working_days=1,
     when=Condition("residence_basis", "==", "MIGRANT"),

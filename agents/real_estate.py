@@ -16,7 +16,7 @@ HARDSHIP_M2_PER_PERSON = 15.0
 @department.matter(
     "enrolment_residence_check",
     "入学住房核验",
-    trigger="EnrolmentHouseholdVerified",
+    trigger="EnrolmentApplicationAccepted",
     done="EnrolmentResidenceVerified",
     sla_working_days=1,
 )
@@ -46,7 +46,7 @@ async def check_enrolment_residence(event: Event) -> list[NewEvent]:
 @department.matter(
     "rental_housing_property_check",
     "公租房住房状况核查",
-    trigger="RentalHousingIncomeVerified",
+    trigger="RentalHousingApplicationAccepted",
     done="RentalHousingPropertyVerified",
     sla_working_days=1,
 )

@@ -8,6 +8,9 @@
         ...
 
 Handlers are plain async functions; the runtime does everything else.
+
+``trigger`` may also be a tuple of event types: the matter then waits for ALL of them in the same
+case (a join) and its handler is called once, when the last one arrives (see streams/joins.py).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ class Matter:
     department: str
     name: str
     display_name: str
-    trigger: str
+    # One event type, or several that must all arrive for the same case (a join).
+    triggers: tuple[str, ...]
     done: str
     emits: tuple[str, ...]
     sla_working_days: int
@@ -41,6 +45,22 @@ class Matter:
     @property
     def key(self) -> str:
         return f"{self.department}.{self.name}"
+
+    @property
+    def is_join(self) -> bool:
+        return len(self.triggers) > 1
+
+    @property
+    def trigger(self) -> str:
+        """The single trigger; a joined matter has several, so reading one of them is a mistake."""
+        if self.is_join:
+            raise ValueError(f"{self.key} is triggered by all of {', '.join(self.triggers)}; read .triggers")
+        return self.triggers[0]
+
+    @property
+    def trigger_text(self) -> str:
+        """``A`` or ``A + B`` (all of them), for listings and docs."""
+        return " + ".join(self.triggers)
 
 
 class Department:
@@ -57,14 +77,20 @@ class Department:
         name: str,
         display_name: str,
         *,
-        trigger: str,
+        trigger: str | tuple[str, ...],
         done: str,
         sla_working_days: int,
         materials: Sequence[str] = (),
         also_emits: Sequence[str] = (),
         when: Condition | None = None,
     ) -> Callable[[Handler], Handler]:
-        """Declare a matter. ``done`` is the event that completes it; every matter may reject."""
+        """Declare a matter. ``done`` is the event that completes it; every matter may reject.
+
+        ``trigger`` is one event type, or a tuple meaning all of them for the same case (a join).
+        """
+        triggers = (trigger,) if isinstance(trigger, str) else tuple(trigger)
+        if not triggers or len(set(triggers)) != len(triggers):
+            raise ValueError(f"{self.name}.{name}: triggers must be distinct and at least one")
 
         def register(handler: Handler) -> Handler:
             if any(m.name == name for m in self.matters):
@@ -74,7 +100,7 @@ class Department:
                     department=self.name,
                     name=name,
                     display_name=display_name,
-                    trigger=trigger,
+                    triggers=triggers,
                     done=done,
                     emits=(done, *also_emits, REJECTED),
                     sla_working_days=sla_working_days,
@@ -89,7 +115,7 @@ class Department:
 
     @property
     def triggers(self) -> list[str]:
-        return sorted({m.trigger for m in self.matters})
+        return sorted({t for m in self.matters for t in m.triggers})
 
     def __repr__(self) -> str:
         return f"Department({self.name!r}, {self.display_name!r})"

@@ -15,6 +15,9 @@ class Event:
     payload: dict[str, Any]
     envelope: dict[str, Any]
     topic: str = ""
+    # For a joined matter (all-of triggers): the event ids of every trigger, the last one last. The
+    # envelope is the last trigger's; this keeps the others visible to the handler.
+    joined: tuple[str, ...] = ()
 
     @property
     def event_id(self) -> str:

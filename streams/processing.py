@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 from streams import metrics
 from streams.codec import Codec
 from streams.department import REJECTED, Department, Matter
 from streams.events import Event, NewEvent
+from streams.joins import arrive, join_key
 from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
 
 
@@ -37,35 +38,59 @@ class DepartmentProcessor:
         *,
         attempts: int = 3,
         backoff_seconds: float = 0.2,
+        joins: MutableMapping[str, object] | None = None,
     ) -> None:
         self.department = department
         self.publisher = publisher
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
+        # Joined matters' state by join_key: a faust table in the worker, a dict elsewhere.
+        self.joins: MutableMapping[str, object] = {} if joins is None else joins
         self._by_trigger: dict[str, list[Matter]] = {}
         for matter in department.matters:
-            self._by_trigger.setdefault(matter.trigger, []).append(matter)
+            for trigger in matter.triggers:
+                self._by_trigger.setdefault(trigger, []).append(matter)
 
     async def process(self, event: Event) -> list[OutgoingRecord]:
         """Run every matter this event triggers; raise HandlerFailed or InvalidOutput."""
         records: list[OutgoingRecord] = []
         for matter in self._by_trigger.get(event.type, ()):
-            if matter.when is not None and not matter.when.holds(event.payload):
+            cause, settle = self._cause(matter, event)
+            if cause is None:
+                settle()
                 continue
-            outputs = await self._run(matter, event)
-            for new in outputs:
-                if new.type not in matter.emits:
-                    raise InvalidOutput(
-                        f"{matter.key} emitted {new.type}, but declares only {', '.join(matter.emits)}"
-                    )
-                if new.type == REJECTED:
-                    new = NewEvent(
-                        REJECTED,
-                        {"department": self.department.name, "matter": matter.name, **new.payload},
-                        new.subject,
-                    )
-                records.append(self.publisher.build(new, cause=event, index=len(records)))
+            # For a join, the condition reads the merged payload.
+            if matter.when is None or matter.when.holds(cause.payload):
+                outputs = await self._run(matter, cause)
+                for new in outputs:
+                    if new.type not in matter.emits:
+                        raise InvalidOutput(
+                            f"{matter.key} emitted {new.type}, but declares only {', '.join(matter.emits)}"
+                        )
+                    if new.type == REJECTED:
+                        new = NewEvent(
+                            REJECTED,
+                            {"department": self.department.name, "matter": matter.name, **new.payload},
+                            new.subject,
+                        )
+                    records.append(self.publisher.build(new, cause=cause, index=len(records)))
+            # A join is marked fired only once its handler succeeded: a failure raised above, so the
+            # replayed last trigger can still complete it.
+            settle()
         return records
+
+    def _cause(self, matter: Matter, event: Event) -> tuple[Event | None, Callable[[], None]]:
+        """What the handler sees and how to record the arrival: the event itself, or for a joined
+        matter the merged event once its last trigger is in (None before)."""
+        if not matter.is_join:
+            return event, lambda: None
+        key = join_key(event.case_id, matter.key)
+        state, merged = arrive(self.joins.get(key), event, matter.triggers)  # type: ignore[arg-type]
+
+        def settle() -> None:
+            self.joins[key] = state
+
+        return merged, settle
 
     async def _run(self, matter: Matter, event: Event) -> Sequence[NewEvent]:
         agent = self.department.name

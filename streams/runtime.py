@@ -82,8 +82,13 @@ class Worker:
             version=department.version,
             clock=self.clock,
         )
-        processor = DepartmentProcessor(department, publisher)
         processed = self.app.Table(f"{department.name}-processed", schema=TABLE_SCHEMA)
+        # Joined matters remember each case's triggers until the last one arrives; only departments
+        # that have one get the table (and its changelog topic).
+        joins = None
+        if any(m.is_join for m in department.matters):
+            joins = self.app.Table(f"{department.name}-joins", schema=TABLE_SCHEMA)
+        processor = DepartmentProcessor(department, publisher, joins=joins)
 
         async def handle(event: Event) -> list[OutgoingRecord]:
             # The same event id twice (a redelivery after a crash) is processed once.

@@ -100,14 +100,14 @@ class CaseTracker:
         metrics.CASES.labels(flow.name, "started").inc()
 
     def _start_matters(self, state: dict[str, Any], event: Event) -> None:
-        """A required matter's clock starts when its trigger is seen."""
+        """A required matter's clock starts when its trigger is seen; a joined one's when the last is."""
         if state["flow"] is None:
             return
         now = from_millis(millis(event.envelope["occurred_at"]))
         due = dict(state["matter_due"])
         for key in state["required"]:
             matter = self.flow_map.matters[key]
-            if key not in due and matter.trigger in state["seen"]:
+            if key not in due and all(t in state["seen"] for t in matter.triggers):
                 due[key] = millis(add_working_days(now, matter.sla_working_days))
         state["matter_due"] = due
 

@@ -1,9 +1,6 @@
-"""申请公租房: the application, the household, income, housing and provident-fund checks, the
-eligibility decision, then allocation.
-
-The catalog runs the checks in parallel before the decision. A matter has one trigger, so the
-decision cannot yet wait for several checks; they run one after another here (each is a lookup of
-shared data) until the platform offers a join.
+"""申请公租房: the application is accepted, then the household, income, housing and provident-fund
+checks run in parallel; the eligibility decision joins all four (all-of triggers), then allocation.
+A failed check rejects the case, and the decision never fires.
 """
 
 from __future__ import annotations
@@ -64,10 +61,10 @@ flow = Flow(
     steps=(
         Step(matter=ACCEPTANCE),
         Step(matter=HOUSEHOLD, after=(ACCEPTANCE,)),
-        Step(matter=INCOME, after=(HOUSEHOLD,)),
-        Step(matter=PROPERTY, after=(INCOME,)),
-        Step(matter=FUND, after=(PROPERTY,)),
-        Step(matter=ELIGIBILITY, after=(FUND,)),
+        Step(matter=INCOME, after=(ACCEPTANCE,)),
+        Step(matter=PROPERTY, after=(ACCEPTANCE,)),
+        Step(matter=FUND, after=(ACCEPTANCE,)),
+        Step(matter=ELIGIBILITY, after=(HOUSEHOLD, INCOME, PROPERTY, FUND)),
         Step(matter="housing.rental_housing_allocation", after=(ELIGIBILITY,)),
     ),
     sla_working_days=20,

@@ -1,9 +1,7 @@
-"""教育入学: the application, then the household (or residence permit) and housing checks; a local child
-is admitted, a migrant child placed once the guardian's social insurance is confirmed too.
-
-The catalog runs the checks in parallel before one decision. A matter has one trigger, so a decision
-cannot yet wait for several checks; they run one after another here (each is a lookup of shared
-data) until the platform offers a join.
+"""教育入学: the application is accepted, then the household (or residence permit), housing and — for
+a migrant child — social insurance checks run in parallel; the decision joins them (all-of
+triggers): a local child is admitted, a migrant child placed. A failed check rejects the case, and
+the decision never fires.
 """
 
 from __future__ import annotations
@@ -88,10 +86,10 @@ flow = Flow(
     steps=(
         Step(matter=ACCEPTANCE),
         Step(matter=HOUSEHOLD, after=(ACCEPTANCE,)),
-        Step(matter=RESIDENCE, after=(HOUSEHOLD,)),
-        Step(matter=SOCIAL_INSURANCE, after=(RESIDENCE,)),
-        Step(matter="education.admission", after=(RESIDENCE,)),
-        Step(matter="education.migrant_placement", after=(SOCIAL_INSURANCE,)),
+        Step(matter=RESIDENCE, after=(ACCEPTANCE,)),
+        Step(matter=SOCIAL_INSURANCE, after=(ACCEPTANCE,)),
+        Step(matter="education.admission", after=(HOUSEHOLD, RESIDENCE)),
+        Step(matter="education.migrant_placement", after=(HOUSEHOLD, RESIDENCE, SOCIAL_INSURANCE)),
     ),
     sla_working_days=10,
     audience="individual",

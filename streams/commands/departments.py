@@ -22,7 +22,7 @@ def render(departments: Sequence[Department]) -> list[str]:
             (
                 m.name,
                 m.display_name,
-                m.trigger,
+                m.trigger_text,
                 " + ".join([m.done, *also_emits(m)]),
                 str(m.sla_working_days),
                 condition_text(m.when),

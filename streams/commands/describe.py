@@ -49,7 +49,9 @@ def matter_info(matter: Matter) -> dict[str, Any]:
         "name": matter.name,
         "key": matter.key,
         "display_name": matter.display_name,
-        "trigger": matter.trigger,
+        # `trigger` stays for single-trigger readers; `triggers` (all of them) is always there.
+        "trigger": None if matter.is_join else matter.trigger,
+        "triggers": list(matter.triggers),
         "done": matter.done,
         "emits": list(matter.emits),
         "sla_working_days": matter.sla_working_days,

@@ -113,7 +113,7 @@ def flow_page(graph: FlowGraph, declarations: Declarations) -> str:
                     f"{matter.display_name} `{matter.key}`",
                     name(matter.department),
                     ", ".join(f"`{k}`" for k in after[matter.key]) or "—",
-                    f"`{matter.trigger}`",
+                    " + ".join(f"`{t}`" for t in matter.triggers),
                     f"`{matter.done}`",
                     str(matter.sla_working_days),
                     f"`{condition_text(matter.when)}`" if matter.when else "always",
@@ -123,7 +123,8 @@ def flow_page(graph: FlowGraph, declarations: Declarations) -> str:
         )
     lines += [
         "",
-        "A matter with a condition runs only when the condition holds on the application (dashed above).",
+        "A matter with a condition runs only when the condition holds on the application (dashed above). "
+        "A matter with several triggers (A + B) waits for all of them: a join.",
         "",
         "## Published figures",
         "",

@@ -95,14 +95,15 @@ def analyse(
 
 
 def reachable_matters(application: str, matters: Iterable[Matter]) -> set[str]:
-    """Matters that can start once ``application`` is published, following triggers and emits."""
+    """Matters that can start once ``application`` is published, following triggers and emits; a
+    joined matter once every one of its triggers can be emitted."""
     matters = list(matters)
     events, reached = {application}, set()
     grew = True
     while grew:
         grew = False
         for matter in matters:
-            if matter.key not in reached and matter.trigger in events:
+            if matter.key not in reached and all(t in events for t in matter.triggers):
                 reached.add(matter.key)
                 events.update(matter.emits)
                 grew = True
@@ -141,14 +142,16 @@ def _flow_problems(flow: Flow, matters: dict[str, Matter], catalog: Container[st
             )
             continue
         if matter.key not in reached:
+            emitted = _emitted_from(flow.application, reached, matters)
+            missing = [t for t in matter.triggers if t not in emitted] or list(matter.triggers)
             problems.append(
                 Problem(
                     UNREACHABLE,
                     f"{flow.name}: {matter.key} is unreachable from {flow.application}: "
-                    f"nothing that application sets off emits its trigger {matter.trigger}",
+                    f"nothing that application sets off emits its trigger {', '.join(missing)}",
                     flow.name,
                     matter.key,
-                    matter.trigger,
+                    missing[0],
                 )
             )
         problems += _order_problems(flow, matter, step.after, steps, matters)
@@ -179,38 +182,46 @@ def _order_problems(
                 )
             )
     if not after:
-        if matter.trigger != flow.application:
+        for trigger in matter.triggers:
+            if trigger != flow.application:
+                problems.append(
+                    Problem(
+                        ORDER,
+                        f"{flow.name}: {matter.key} comes after nothing, so its trigger should be the "
+                        f"application {flow.application}, not {trigger}",
+                        flow.name,
+                        matter.key,
+                        trigger,
+                    )
+                )
+        return problems
+    # Each trigger (every one of a join) is the application or the done event of an earlier matter.
+    allowed = {matters[k].done for k in after if k in matters} | {flow.application}
+    for trigger in matter.triggers:
+        if trigger not in allowed:
             problems.append(
                 Problem(
                     ORDER,
-                    f"{flow.name}: {matter.key} comes after nothing, so its trigger should be the "
-                    f"application {flow.application}, not {matter.trigger}",
+                    f"{flow.name}: {matter.key} comes after {', '.join(after)}, but its trigger "
+                    f"{trigger} is the done event of none of them",
                     flow.name,
                     matter.key,
-                    matter.trigger,
+                    trigger,
                 )
             )
-        return problems
-    done_events = {matters[k].done for k in after if k in matters}
-    if matter.trigger not in done_events:
-        problems.append(
-            Problem(
-                ORDER,
-                f"{flow.name}: {matter.key} comes after {', '.join(after)}, but its trigger "
-                f"{matter.trigger} is the done event of none of them",
-                flow.name,
-                matter.key,
-                matter.trigger,
-            )
-        )
     return problems
+
+
+def _emitted_from(application: str, reached: set[str], matters: Mapping[str, Matter]) -> set[str]:
+    """Every event the application and the matters it reaches can publish."""
+    return {application} | {e for key in reached for e in matters[key].emits}
 
 
 def _unconsumed(
     matters: Iterable[Matter], flows: Sequence[Flow], consumed_by_platform: Collection[str]
 ) -> list[Problem]:
     matters = list(matters)
-    consumed = {m.trigger for m in matters}
+    consumed = {t for m in matters for t in m.triggers}
     by_key = {m.key: m for m in matters}
     # The tracker consumes the done event of every matter some flow includes.
     terminal = {by_key[s.matter].done for f in flows for s in f.steps if s.matter in by_key}
@@ -233,7 +244,7 @@ def _unconsumed(
 def _missing_schemas(matters: Iterable[Matter], catalog: Container[str]) -> list[Problem]:
     problems = []
     for matter in matters:
-        roles = {matter.trigger: "trigger"} | {e: "emitted event" for e in matter.emits}
+        roles = dict.fromkeys(matter.triggers, "trigger") | {e: "emitted event" for e in matter.emits}
         for event, role in roles.items():
             if event not in catalog:
                 problems.append(
@@ -257,8 +268,12 @@ def flow_graph(flow: Flow, matters: Mapping[str, Matter]) -> FlowGraph:
         matter = matters.get(step.matter)
         if matter is None:
             continue
-        sources = [flow.application] if matter.trigger == flow.application else []
-        sources += [m.key for m in members if m.key != matter.key and matter.trigger in m.emits]
-        edges += [Edge(source, matter.key, matter.trigger) for source in sources]
+        # One edge per trigger and emitter: a joined matter has an edge from each matter it waits for.
+        sources: list[str] = []
+        for trigger in matter.triggers:
+            emitters = [flow.application] if trigger == flow.application else []
+            emitters += [m.key for m in members if m.key != matter.key and trigger in m.emits]
+            edges += [Edge(source, matter.key, trigger) for source in emitters]
+            sources += emitters
         edges += [Edge(e, matter.key, None) for e in step.after if e in keys and e not in sources]
     return FlowGraph(flow, tuple(members), tuple(dict.fromkeys(edges)))

@@ -172,3 +172,39 @@ def test_no_citizen_identity_number_reaches_a_topic(cases, event_log):
             # An 18-digit USCC looks like an identity number; its own check character tells it apart.
             numbers = [n for n in IDENTITY_NUMBER.findall(text) if not is_valid_uscc(n)]
             assert numbers == [], (name, event.type)
+
+
+# Checks that run in parallel on the accepted application, and the decision that joins them.
+JOINS = {
+    "school_enrolment": (
+        "EnrolmentApplicationAccepted",
+        ("EnrolmentHouseholdVerified", "EnrolmentResidenceVerified"),
+        "StudentAdmitted",
+    ),
+    "public_rental_housing": (
+        "RentalHousingApplicationAccepted",
+        (
+            "RentalHousingHouseholdVerified",
+            "RentalHousingIncomeVerified",
+            "RentalHousingPropertyVerified",
+            "RentalHousingFundVerified",
+        ),
+        "RentalHousingEligibilityConfirmed",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", JOINS)
+def test_checks_run_in_parallel_and_the_decision_joins_them_once(name, cases, event_log):
+    accepted_type, check_types, decision_type = JOINS[name]
+    application = cases[name, "complete"]
+    assert outcome(event_log, application.case_id).type == "CaseCompleted"
+    events = event_log.events(application.case_id)
+    [accepted] = [e for e in events if e.type == accepted_type]
+    checks = [e for e in events if e.type in check_types]
+    assert sorted(e.type for e in checks) == sorted(check_types)
+    # Parallel: every check is caused by the accepted application, none by another check.
+    assert {e.causation_id for e in checks} == {accepted.event_id}
+    # Joined: one decision, caused by one of the checks (the last to arrive).
+    [decision] = [e for e in events if e.type == decision_type]
+    assert decision.causation_id in {e.event_id for e in checks}

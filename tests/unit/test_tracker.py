@@ -2,7 +2,19 @@
 
 from datetime import datetime
 
-from agents import fire_rescue, flows, health, market_regulation, urban_management
+from agents import (
+    civil_affairs,
+    fire_rescue,
+    flows,
+    health,
+    housing,
+    housing_fund,
+    market_regulation,
+    public_security,
+    real_estate,
+    urban_management,
+)
+from agents.flows import public_rental_housing
 from streams.calendar import CHINA
 from streams.envelope import new_envelope
 from streams.events import Event
@@ -158,3 +170,22 @@ def test_a_completed_case_misses_no_deadline(catalog, codec):
     t = tracker(catalog, codec)
     state, _ = fold(t, [submitted(50.0, None)] + [event(x) for x in DONE])
     assert t.missed_deadlines("C-1", state, from_millis(state["started_at"]) + timedelta(days=90)) == []
+
+
+def test_a_joined_matters_clock_starts_when_its_last_trigger_arrives(catalog, codec):
+    departments = [m.department for m in (housing, public_security, civil_affairs, real_estate, housing_fund)]
+    rental = CaseTracker(
+        FlowMap([public_rental_housing.flow], departments),
+        Publisher(catalog, codec, producer="tracker", version="1"),
+    )
+    checks = [
+        "RentalHousingHouseholdVerified",
+        "RentalHousingIncomeVerified",
+        "RentalHousingPropertyVerified",
+        "RentalHousingFundVerified",
+    ]
+    opening = [event(public_rental_housing.flow.application, public_rental_housing.application())]
+    state, _ = fold(rental, [*opening, event("RentalHousingApplicationAccepted"), *map(event, checks[:-1])])
+    assert public_rental_housing.ELIGIBILITY not in state["matter_due"]
+    state, _ = rental.apply(state, event(checks[-1]))
+    assert public_rental_housing.ELIGIBILITY in state["matter_due"]

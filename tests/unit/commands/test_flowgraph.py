@@ -121,3 +121,39 @@ def test_the_real_declarations_pass(catalog):
 def test_a_matter_named_twice_is_named():
     flow = shop_flow(steps=(*STEPS, STEPS[1]))
     assert messages(shop(), [flow]) == ["open_shop: names registry.permit twice"]
+
+
+def joined_shop(*extra, trigger=("Permitted", "Checked"), after=("registry.permit", "fire.check")):
+    """A sign-off that waits for both the permit and the fire check (all-of triggers)."""
+    departments = shop(department("mayor", "市长", matter("sign", trigger, "Signed")), *extra)
+    flow = shop_flow(steps=(*STEPS, Step(matter="mayor.sign", after=after)))
+    return departments, flow
+
+
+def test_a_joined_matter_is_reachable_when_all_its_triggers_are_and_drawn_from_each():
+    departments, flow = joined_shop()
+    analysis = analyse(departments, [flow], SHOP_SCHEMAS | {"Signed"})
+    assert analysis.ok, [str(p) for p in analysis.problems]
+    assert {e for e in analysis.graphs[0].edges if e.target == "mayor.sign"} == {
+        Edge("registry.permit", "mayor.sign", "Permitted"),
+        Edge("fire.check", "mayor.sign", "Checked"),
+    }
+
+
+def test_a_joined_matter_with_one_trigger_nobody_emits_is_unreachable():
+    departments, flow = joined_shop(trigger=("Permitted", "Taxed"), after=("registry.permit",))
+    problems = messages(departments, [flow], SHOP_SCHEMAS | {"Signed", "Taxed"})
+    assert problems[0] == (
+        "open_shop: mayor.sign is unreachable from Applied: nothing that application sets off "
+        "emits its trigger Taxed"
+    )
+
+
+def test_each_trigger_of_a_join_must_come_from_a_matter_it_is_after_or_the_application():
+    departments, flow = joined_shop(after=("registry.permit",))
+    assert messages(departments, [flow], SHOP_SCHEMAS | {"Signed"}) == [
+        "open_shop: mayor.sign comes after registry.permit, but its trigger Checked is the done event "
+        "of none of them"
+    ]
+    departments, flow = joined_shop(trigger=("Applied", "Permitted"), after=("registry.permit",))
+    assert messages(departments, [flow], SHOP_SCHEMAS | {"Signed"}) == []

@@ -52,6 +52,7 @@ def test_departments_json_has_every_declared_field(capsys):
         "key",
         "display_name",
         "trigger",
+        "triggers",
         "done",
         "emits",
         "sla_working_days",
@@ -64,6 +65,7 @@ def test_departments_json_has_every_declared_field(capsys):
         "BusinessLicenseIssued",
         "FireSafetyInspectionPassed",
     )
+    assert inspection["triggers"] == ["BusinessLicenseIssued"]
     assert "MatterRejected" in inspection["emits"]
     assert inspection["condition"] == "premises_area_m2 > 300"
     assert isinstance(inspection["sla_working_days"], int) and isinstance(inspection["materials"], list)

@@ -11,6 +11,7 @@ import pytest
 
 from streams import discovery
 from streams.department import REJECTED, Department, Matter
+from streams.events import Event
 from streams.processing import DepartmentProcessor, decode_event
 from streams.publisher import Publisher
 from tests.unit.flows.cases import observed_events
@@ -27,16 +28,24 @@ def test_a_department_declares_every_matter_against_existing_contracts(departmen
     assert department.matters
     for matter in department.matters:
         assert matter.display_name.strip() and matter.sla_working_days > 0, matter.key
-        for event in (matter.trigger, *matter.emits):
+        for event in (*matter.triggers, *matter.emits):
             assert event in catalog, f"{matter.key}: {event} has no schema"
         if matter.when:
-            fields = {f["name"] for f in catalog[matter.trigger].payload_fields}
-            assert matter.when.field in fields, f"{matter.key}: its trigger has no {matter.when.field}"
+            # A joined matter's condition reads the merged payload: some trigger must carry the field.
+            fields = {f["name"] for t in matter.triggers for f in catalog[t].payload_fields}
+            assert matter.when.field in fields, f"{matter.key}: its triggers have no {matter.when.field}"
 
 
-def triggers_of(matter: Matter):
-    seen = [e for e in observed_events() if e.type == matter.trigger]
-    return [e for e in seen if matter.when is None or matter.when.holds(e.payload)][:TRIGGERS_PER_MATTER]
+def triggers_of(matter: Matter) -> list[list[Event]]:
+    """Sets of trigger events, one set per firing: one event, or every trigger of a join in a case."""
+    by_case: dict[str, dict[str, Event]] = {}
+    for event in observed_events():
+        if event.type in matter.triggers:
+            by_case.setdefault(event.case_id, {})[event.type] = event
+    firings = [list(seen.values()) for seen in by_case.values() if len(seen) == len(matter.triggers)]
+    merged = [{k: v for e in firing for k, v in e.payload.items()} for firing in firings]
+    holds = [f for f, p in zip(firings, merged, strict=True) if matter.when is None or matter.when.holds(p)]
+    return holds[:TRIGGERS_PER_MATTER]
 
 
 @pytest.mark.parametrize(("department", "matter"), MATTERS, ids=lambda x: getattr(x, "key", ""))
@@ -51,7 +60,8 @@ def test_a_matter_ends_in_its_done_event_or_one_rejection(department, matter, ca
     processor = DepartmentProcessor(solo, Publisher(catalog, codec, producer=department.name, version="1"))
 
     async def handle_all():
-        return [await processor.process(trigger) for trigger in triggers]
+        # A join answers only its last trigger: the records of a firing are those of all its events.
+        return [[r for trigger in firing for r in await processor.process(trigger)] for firing in triggers]
 
     for records in asyncio.run(handle_all()):
         [record] = records

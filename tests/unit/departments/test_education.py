@@ -23,7 +23,11 @@ async def test_a_local_child_with_a_home_in_the_district_is_admitted():
 async def test_a_migrant_child_is_placed_once_the_guardians_insurance_is_confirmed():
     case = await apply(school_enrolment, **school_enrolment.MIGRANT)
     placed = case.one("MigrantStudentPlaced")
-    assert placed.causation_id == case.one("EnrolmentSocialInsuranceVerified").event_id
+    checks = ("EnrolmentHouseholdVerified", "EnrolmentResidenceVerified", "EnrolmentSocialInsuranceVerified")
+    accepted = case.one("EnrolmentApplicationAccepted")
+    # The checks run in parallel on the accepted application; the placement joins all three.
+    assert {case.one(t).causation_id for t in checks} == {accepted.event_id}
+    assert placed.causation_id in {case.one(t).event_id for t in checks}
     assert "StudentAdmitted" not in case.types and case.outcome.type == "CaseCompleted"
 
 

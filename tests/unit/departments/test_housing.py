@@ -3,19 +3,23 @@
 from agents.flows import bankruptcy_check, public_rental_housing, utility_hookup
 from tests.unit.platform import apply, rejection_of
 
+CHECKS = (
+    "RentalHousingHouseholdVerified",
+    "RentalHousingIncomeVerified",
+    "RentalHousingPropertyVerified",
+    "RentalHousingFundVerified",
+)
 
-async def test_an_eligible_family_passes_every_check_in_turn_and_gets_a_flat():
+
+async def test_the_checks_run_in_parallel_and_the_decision_joins_them():
     case = await apply(public_rental_housing)
-    checks = [
-        "RentalHousingApplicationAccepted",
-        "RentalHousingHouseholdVerified",
-        "RentalHousingIncomeVerified",
-        "RentalHousingPropertyVerified",
-        "RentalHousingFundVerified",
-        "RentalHousingEligibilityConfirmed",
-        "PublicRentalHousingAllocated",
-    ]
-    assert [t for t in case.types if t in checks] == checks
+    accepted = case.one("RentalHousingApplicationAccepted")
+    checks = [case.one(t) for t in CHECKS]
+    assert {c.causation_id for c in checks} == {accepted.event_id}
+    decision = case.one("RentalHousingEligibilityConfirmed")
+    # Caused by whichever check arrived last.
+    assert decision.causation_id in {c.event_id for c in checks}
+    assert case.one("PublicRentalHousingAllocated").causation_id == decision.event_id
     flat = case.one("PublicRentalHousingAllocated")
     assert (flat["unit_area_m2"], flat["monthly_rent_yuan"]) == (60.0, 600.0)
 
@@ -28,6 +32,8 @@ async def test_each_check_turns_away_a_family_it_does_not_cover():
     ):
         case = await apply(public_rental_housing, **{field: value})
         assert case.outcome["matter"] == matter
+        # The other checks still ran, but the join never completes: no decision, no flat.
+        assert "RentalHousingEligibilityConfirmed" not in case.types
         assert "PublicRentalHousingAllocated" not in case.types
 
 
