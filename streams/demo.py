@@ -114,7 +114,7 @@ def run_demo(
             f"Submitted {len(run.cases)} applications across {len(flows)} flows and {len(run.issues)} "
             f"enterprise issues; clock at {DEMO_CLOCK_SPEED:g}× real time…"
         )
-        finished = log.wait_until(lambda: everything_ended(log, run), timeout)
+        finished = watch(log, run, timeout, live=not as_json)
         summary = summarize(log, run)
         if as_json:
             print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -129,6 +129,30 @@ def run_demo(
         log.close()
         worker.stop()
         connection.close()
+
+
+def watch(log: EventLog, run: DemoRun, timeout: float, *, live: bool) -> bool:
+    """Wait until everything ended; when live, print progress as it happens."""
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        if log.wait_until(lambda: everything_ended(log, run), min(2.0, deadline - time.monotonic())):
+            return True
+        if live and (line := progress(log, run)) != last:
+            print(line)
+            last = line
+    return False
+
+
+def progress(log: EventLog, run: DemoRun) -> str:
+    ended = sum(1 for c in run.cases if outcome(log, c) is not None)
+    line = f"  … {ended}/{len(run.cases)} cases ended"
+    if run.issues:
+        from streams.issues import issue_summary
+
+        issues = issue_summary({i: log.events(i) for i in run.issues})
+        line += f", issues: {issues['closed']} closed, {issues['open']} open, {issues['escalated']} 督办"
+    return line
 
 
 def clock_env(settings: Settings) -> dict[str, str]:
