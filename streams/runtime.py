@@ -132,6 +132,8 @@ class Worker:
 
         @self.app.timer(interval=DEADLINE_TICK_SECONDS, name="onething.deadline_watch")
         async def watch_deadlines() -> None:
+            if self.app.rebalancing or self.app.in_recovery:
+                return  # a half-recovered table would make finished cases look late
             now = self.clock.now()
             for case_id, state in list(cases.items()):
                 for record in tracker.missed_deadlines(case_id, state, now):
