@@ -121,6 +121,26 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
         connection.close()
 
 
+def _case_show(args: argparse.Namespace, settings: Settings) -> int:
+    from streams.demo import describe, display_names
+    from streams.eventlog import EventLog
+    from streams.startup import connect
+
+    connection = connect(settings)
+    log = EventLog(connection)
+    try:
+        log.wait_caught_up()
+        events = log.events(args.case_id)
+    finally:
+        log.close()
+        connection.close()
+    if not events:
+        raise LookupError(f"no case {args.case_id} in the event log")
+    print(f"{args.case_id}: {len(events)} events, each with the event that caused it")
+    print("\n".join(describe(events, display_names())))
+    return 0
+
+
 def _app_id(args: argparse.Namespace, departments: list) -> str:
     """Faust keeps one committed offset per topic partition per app, shared by all its agents, so
     a worker running only some departments must not share its group with one running others."""
@@ -205,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=int, help="make the applicants reproducible")
     simulate.add_argument("--timeout", type=float, default=300, help="seconds to wait for the outcomes")
     simulate.set_defaults(func=_simulate)
+
+    cases = commands.add_parser("cases", help="one case's history from the event log")
+    case_commands = cases.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    show = case_commands.add_parser("show", help="every event of a case, who emitted it and why")
+    show.add_argument("case_id")
+    show.set_defaults(func=_case_show)
 
     for module in COMMAND_MODULES:
         import_module(module).register(commands)

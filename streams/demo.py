@@ -21,7 +21,7 @@ from streams.identifiers import tokenize_citizen_id
 from streams.service_desk import ServiceDesk
 from streams.simulate import SimulatedCase, case_summary, outcome, pick_flows, submit_cases
 from streams.startup import Connection, connect
-from streams.terminal import pad
+from streams.terminal import pad, width
 from streams.worker_process import WorkerProcess
 
 EVERY_MATERIAL = [
@@ -68,12 +68,13 @@ def describe(events: list[Event], names: dict[str, str]) -> list[str]:
     by_id = {e.event_id: e for e in events}
     start = events[0].envelope["occurred_at"]
     lines = []
+    column = max(width(names.get(e.producer, e.producer)) for e in events)
     for event in events:
         offset = duration((event.envelope["occurred_at"] - start).total_seconds())
         producer = names.get(event.producer, event.producer)
         cause = by_id.get(event.causation_id or "")
         because = f"  ← {cause.type}" if cause else ""
-        lines.append(f"  +{pad(offset, 7)} {pad(producer, 14)} {event.type}{because}")
+        lines.append(f"  +{pad(offset, 7)} {pad(producer, column)} {event.type}{because}")
         if event.type == "MatterRejected":
             lines.append(f"           一次告知: {'；'.join(event['reasons'])}")
     return lines

@@ -5,6 +5,7 @@ Used by the demo, by tests that watch what the platform did, and later by replay
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -116,4 +117,11 @@ class EventLog:
     def close(self) -> None:
         self._stopping = True
         self._thread.join(5)
-        self._consumer.close()
+        # Closing cancels a pending metadata refresh, which kafka-python logs as an ERROR.
+        cluster_log = logging.getLogger("kafka.cluster")
+        level = cluster_log.level
+        cluster_log.setLevel(logging.CRITICAL)
+        try:
+            self._consumer.close()
+        finally:
+            cluster_log.setLevel(level)

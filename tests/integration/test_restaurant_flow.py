@@ -89,3 +89,19 @@ def test_no_citizen_identity_number_reaches_a_topic(desk, event_log):
     for event in event_log.events(application.case_id):
         assert "330203199001011234" not in repr(event.payload) + repr(event.envelope)
     assert application["legal_representative"].startswith("ct_")
+
+
+def test_cases_show_prints_the_causal_timeline(desk, event_log, settings, capsys, monkeypatch):
+    from streams.cli import main
+    from tests.integration.conftest import worker_env
+
+    application = submit(desk, "时间线餐馆", 350.0)
+    outcome(event_log, application.case_id)
+    for name, value in worker_env(settings).items():
+        monkeypatch.setenv(name, value)
+
+    assert main(["cases", "show", application.case_id]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{application.case_id}: 7 events")
+    assert "消防救援支队" in out and "FireSafetyInspectionPassed  ← BusinessLicenseIssued" in out
+    assert "CaseCompleted  ←" in out
