@@ -123,17 +123,9 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
 
 def _case_show(args: argparse.Namespace, settings: Settings) -> int:
     from streams.demo import describe, display_names
-    from streams.eventlog import EventLog
-    from streams.startup import connect
+    from streams.eventlog import history
 
-    connection = connect(settings)
-    log = EventLog(connection)
-    try:
-        log.wait_caught_up()
-        events = log.events(args.case_id)
-    finally:
-        log.close()
-        connection.close()
+    events = history(settings, args.case_id)
     if not events:
         raise LookupError(f"no case {args.case_id} in the event log")
     print(f"{args.case_id}: {len(events)} events, each with the event that caused it")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from kafka import KafkaConsumer, TopicPartition
 
 from streams.codec import DecodeError
+from streams.config import Settings
 from streams.deadletter import header_map
 from streams.events import Event
 from streams.processing import decode_event
@@ -125,3 +126,29 @@ class EventLog:
             self._consumer.close()
         finally:
             cluster_log.setLevel(level)
+
+
+def read_to_end(settings: Settings, *, timeout: float = 60) -> list[Event] | None:
+    """Every event in the log now, in the order they occurred; None if not read to its end in time.
+
+    A reader creates no topics: a topic nobody has written yet simply holds nothing.
+    """
+    from streams.startup import connect
+
+    connection = connect(settings, provision_topics=False)
+    try:
+        log = EventLog(connection)
+        try:
+            return log.all_events() if log.wait_caught_up(timeout) else None
+        finally:
+            log.close()
+    finally:
+        connection.close()
+
+
+def history(settings: Settings, case_id: str, *, timeout: float = 60) -> list[Event]:
+    """One case's (or issue's) events from the log, oldest first."""
+    events = read_to_end(settings, timeout=timeout)
+    if events is None:
+        raise TimeoutError(f"the event log was not read to its end within {timeout:.0f} s")
+    return [e for e in events if e.case_id == case_id]

@@ -114,6 +114,7 @@ def render(data: dict[str, Any]) -> list[str]:
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     from streams.broker import kafka_answers  # answers in seconds, not a 30 s hang
+    from streams.eventlog import read_to_end
 
     # kafka-python logs every refused connection, and a consumer's close, at ERROR; the user gets
     # one line from us (or from the CLI for an exception) instead.
@@ -125,7 +126,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         if not kafka_answers(settings.bootstrap_servers):
             print(f"onething: no Kafka broker answers at {settings.bootstrap_servers}", file=sys.stderr)
             return 1
-        events = _read_log(settings, args.timeout)
+        events = read_to_end(settings, timeout=args.timeout)
     finally:
         kafka_log.setLevel(level)
     if events is None:
@@ -134,23 +135,6 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     data = report_data(measure(events, flows), flows)
     print(to_json(data) if args.json else "\n".join(render(data)))
     return 0
-
-
-def _read_log(settings: Settings, timeout: float) -> list | None:
-    """Every event in the log, or None when it cannot be read to its end in time."""
-    from streams.eventlog import EventLog
-    from streams.startup import connect
-
-    # A reader creates no topics: a topic nobody has written yet simply has no cases.
-    connection = connect(settings, provision_topics=False)
-    try:
-        log = EventLog(connection)
-        try:
-            return log.all_events() if log.wait_caught_up(timeout) else None
-        finally:
-            log.close()
-    finally:
-        connection.close()
 
 
 def register(commands: argparse._SubParsersAction) -> None:

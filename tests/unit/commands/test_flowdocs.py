@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from streams.cli import main
 from streams.commands import declared, flowdocs
 from streams.commands.declared import Declarations
 from streams.config import Settings
 from tests.unit.commands.declarations import shop, shop_flow
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch):
-    monkeypatch.delenv("ONETHING_EXTRA_DEPARTMENTS", raising=False)
 
 
 def test_docs_flows_match_the_declarations():

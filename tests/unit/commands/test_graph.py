@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-
-from streams.cli import main
 from streams.commands.flowgraph import flow_graph
 from streams.commands.graph import render_text
 from streams.flows import Step
 from tests.unit.commands.declarations import STEPS, department, matter, shop, shop_flow
+from tests.unit.commands.running import run
 
 STRAY = "tests.unit.commands.declarations:stray"
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch):
-    monkeypatch.delenv("ONETHING_EXTRA_DEPARTMENTS", raising=False)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_declared_flows_pass_the_check(capsys):

@@ -8,17 +8,7 @@ import pytest
 
 from streams.cli import main
 from streams.terminal import width
-
-
-@pytest.fixture(autouse=True)
-def plain_environment(monkeypatch):
-    monkeypatch.delenv("ONETHING_EXTRA_DEPARTMENTS", raising=False)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.unit.commands.running import run
 
 
 def test_departments_are_listed_with_their_matters_in_aligned_columns(capsys):
