@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from streams.config import Settings
+from streams.registry.service import RegistryProcess
 
 POM = Path(__file__).resolve().parent.parent / "deploy" / "kafka" / "pom.xml"
 MIN_JAVA = 17
@@ -467,6 +468,24 @@ def broker_for(settings: Settings) -> LocalBroker:
     return LocalBroker(home=settings.broker_dir, port=port, controller_port=port + 1)
 
 
+def _registry_up(settings: Settings) -> None:
+    """The platform's schema registry lives as long as the broker it stores its schemas in."""
+    if settings.registry_url:
+        return  # a registry of the deployment's own
+    registry = RegistryProcess(settings)
+    state = "running" if registry.start() else "already running"
+    log = _pretty(registry.log_path)
+    print(f"schema registry {state} at {registry.url} (pid {registry.pid()}, log {log})")
+
+
+def _registry_down(settings: Settings) -> None:
+    if settings.registry_url:
+        return
+    registry = RegistryProcess(settings)
+    pid = registry.stop()
+    print(f"schema registry {'stopped' if pid else 'was not running'} at {registry.url}")
+
+
 def broker_command(action: str, settings: Settings) -> int:
     """`onething broker up|down|status|install`: one line per action, exit code 0 when fine."""
     try:
@@ -478,7 +497,9 @@ def broker_command(action: str, settings: Settings) -> int:
             st = broker.status()
             state = "running" if started else "already running"
             print(f"{where} {state} at {st.bootstrap} (pid {st.pid}, data {data})")
+            _registry_up(settings)
         elif action == "down":
+            _registry_down(settings)
             pid = broker.stop()
             if pid is None:
                 print(f"{where} was not running at {broker.bootstrap}")
@@ -492,6 +513,11 @@ def broker_command(action: str, settings: Settings) -> int:
                 print(f"{where} not running at {st.bootstrap} (data {data}{busy})")
                 return 1
             print(f"{where} running at {st.bootstrap} (pid {st.pid}, data {data})")
+            if not settings.registry_url:
+                registry = RegistryProcess(settings)
+                pid = registry.pid()
+                print(f"schema registry {'running' if pid else 'not running'} at {registry.url}")
+                return 0 if pid else 1
         elif action == "install":
             libs = broker.install()
             size = sum(f.stat().st_size for f in libs.iterdir()) / 1e6

@@ -104,8 +104,8 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     from streams.startup import connect
 
     flows = pick_flows(discovery.flows(), args.flow)
-    connection = connect(settings)
-    log, desk = EventLog(connection), ServiceDesk(connection)
+    connection = connect(settings, wait_seconds=args.timeout)
+    log, desk = EventLog(connection), ServiceDesk(connection, timeout=args.timeout)
     try:
         cases = submit_cases(desk, flows, cases=args.cases, rate=args.rate, seed=args.seed)
         print(
@@ -215,7 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--cases", type=_positive, default=5, help="applications per flow (default 5)")
     simulate.add_argument("--rate", type=float, help="at most this many applications per second")
     simulate.add_argument("--seed", type=int, help="make the applicants reproducible")
-    simulate.add_argument("--timeout", type=float, default=300, help="seconds to wait for the outcomes")
+    simulate.add_argument(
+        "--timeout",
+        type=float,
+        default=300,
+        help="seconds to wait for the broker, the registry and the outcomes (default 300)",
+    )
     simulate.set_defaults(func=_simulate)
 
     cases = commands.add_parser("cases", help="one case's history from the event log")

@@ -22,6 +22,17 @@ class DecodeError(ValueError):
     """A record that cannot become an event; the message is the dead-letter reason."""
 
 
+class RegistryUnavailable(DecodeError):
+    """The registry could not be asked about a schema id: a passing outage, not a bad record.
+
+    A DecodeError for readers that skip what they cannot read; agents retry it instead.
+    """
+
+
+# Registry answers that say "this id does not exist" rather than "ask again later".
+_NOT_FOUND_CODES = {40403, 404}
+
+
 SchemaFetcher = Callable[[int], str]
 
 
@@ -50,18 +61,35 @@ class Codec:
         fastavro.schemaless_writer(buffer, parsed, record)
         return frame(schema_id, buffer.getvalue())
 
+    def knows(self, schema_id: int) -> bool:
+        """Whether decoding this id needs no registry call."""
+        return schema_id in self._readers or schema_id in self._by_id
+
+    def learn(self, schema_id: int) -> None:
+        """Fetch and cache the writer schema of an id (blocking: agents call it off the event loop).
+
+        Raises DecodeError when the registry says the id is not one of ours, RegistryUnavailable
+        when the registry cannot be reached or fails.
+        """
+        self._reader_for(schema_id)
+
     def decode(self, data: bytes | None) -> tuple[Contract, dict[str, Any]]:
         """Return the contract the record belongs to and the record, or raise DecodeError."""
-        try:
-            schema_id, body = unframe(data)
-        except ValueError as exc:
-            raise DecodeError(str(exc)) from None
+        schema_id, body = self.split(data)
         contract, writer, reader = self._reader_for(schema_id)
         try:
             record = fastavro.schemaless_reader(io.BytesIO(body), writer, reader)
         except Exception as exc:  # fastavro raises many types for corrupt input
             raise DecodeError(f"Avro body does not match schema id {schema_id}: {exc!r}") from None
         return contract, record
+
+    @staticmethod
+    def split(data: bytes | None) -> tuple[int, memoryview]:
+        """The schema id and Avro body of framed bytes, or DecodeError."""
+        try:
+            return unframe(data)
+        except ValueError as exc:
+            raise DecodeError(str(exc)) from None
 
     def _reader_for(self, schema_id: int) -> tuple[Contract, Any, Any]:
         cached = self._readers.get(schema_id)
@@ -80,7 +108,9 @@ class Codec:
         try:
             writer_json = self._fetch_schema(schema_id)
         except Exception as exc:
-            raise DecodeError(f"unknown schema id {schema_id}: {exc}") from None
+            if getattr(exc, "error_code", None) in _NOT_FOUND_CODES:
+                raise DecodeError(f"unknown schema id {schema_id}: {exc}") from None
+            raise RegistryUnavailable(f"schema id {schema_id}: registry unavailable: {exc}") from None
         writer = fastavro.parse_schema(json.loads(writer_json), named_schemas={})
         full_name = writer["name"]
         if full_name not in self._catalog:

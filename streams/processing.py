@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 from streams import metrics
 from streams.codec import Codec
+from streams.contracts import Contract
 from streams.department import REJECTED, Department, Matter
 from streams.events import Event, NewEvent
 from streams.joins import arrive, join_key
 from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
+from streams.step import Step
 
 
 class HandlerFailed(RuntimeError):
@@ -24,7 +26,10 @@ class HandlerFailed(RuntimeError):
 
 def decode_event(codec: Codec, value: bytes | None) -> Event:
     """Bytes from a topic to an Event; raises streams.codec.DecodeError."""
-    contract, record = codec.decode(value)
+    return to_event(*codec.decode(value))
+
+
+def to_event(contract: Contract, record: dict[str, Any]) -> Event:
     envelope: dict[str, Any] = record["envelope"]
     envelope["event_id"] = str(envelope["event_id"])
     return Event(contract.name, record["payload"], envelope, contract.topic)
@@ -51,13 +56,17 @@ class DepartmentProcessor:
             for trigger in matter.triggers:
                 self._by_trigger.setdefault(trigger, []).append(matter)
 
-    async def process(self, event: Event) -> list[OutgoingRecord]:
-        """Run every matter this event triggers; raise HandlerFailed or InvalidOutput."""
-        records: list[OutgoingRecord] = []
+    async def process(self, event: Event) -> Step:
+        """Run every matter this event triggers; raise HandlerFailed or InvalidOutput.
+
+        Join state is part of the step: written only once every matter of the event succeeded and
+        the outputs are acknowledged, so a dead-lettered and replayed trigger can still fire.
+        """
+        step = Step()
+        records = step.records
         for matter in self._by_trigger.get(event.type, ()):
-            cause, settle = self._cause(matter, event)
+            cause = self._cause(matter, event, step)
             if cause is None:
-                settle()
                 continue
             # For a join, the condition reads the merged payload.
             if matter.when is None or matter.when.holds(cause.payload):
@@ -74,23 +83,23 @@ class DepartmentProcessor:
                             new.subject,
                         )
                     records.append(self.publisher.build(new, cause=cause, index=len(records)))
-            # A join is marked fired only once its handler succeeded: a failure raised above, so the
-            # replayed last trigger can still complete it.
-            settle()
-        return records
+        return step
 
-    def _cause(self, matter: Matter, event: Event) -> tuple[Event | None, Callable[[], None]]:
-        """What the handler sees and how to record the arrival: the event itself, or for a joined
-        matter the merged event once its last trigger is in (None before)."""
+    async def handle(self, event: Event) -> list[OutgoingRecord]:
+        """Process and settle at once, for callers with no broker to wait for (tools, tests)."""
+        step = await self.process(event)
+        step.settle()
+        return step.records
+
+    def _cause(self, matter: Matter, event: Event, step: Step) -> Event | None:
+        """What the handler sees: the event itself, or for a joined matter the merged event once its
+        last trigger is in (None before); the join's new state goes into ``step``."""
         if not matter.is_join:
-            return event, lambda: None
+            return event
         key = join_key(event.case_id, matter.key)
         state, merged = arrive(self.joins.get(key), event, matter.triggers)  # type: ignore[arg-type]
-
-        def settle() -> None:
-            self.joins[key] = state
-
-        return merged, settle
+        step.write(self.joins, key, state)
+        return merged
 
     async def _run(self, matter: Matter, event: Event) -> Sequence[NewEvent]:
         agent = self.department.name

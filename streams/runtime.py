@@ -1,7 +1,16 @@
 """The faust-streaming worker: one agent per department, one for the case tracker.
 
-Each agent consumes raw bytes and decodes them itself, so a record that cannot be decoded is
-dead-lettered with its reason instead of stopping the stream. Agents run with concurrency 1:
+Every record an agent reads ends in exactly one of two ways: processed, or dead-lettered with its
+reason. Per record, in this order:
+
+1. admit: learn the schema (waiting out a registry outage), decode, check type and key;
+2. skip an event id this agent already processed (a redelivery, a replay, a producer retry);
+3. handle: pure, returns a Step (records to publish, state to write);
+4. deliver the records and wait until the broker acknowledged each one;
+5. only then write the state and mark the event id processed.
+
+A crash anywhere redelivers the record (faust commits offsets after the changelog is flushed);
+handled again, it yields the same event ids, which consumers drop. Agents run with concurrency 1:
 faust could otherwise commit an offset past a message still in flight.
 """
 
@@ -13,15 +22,18 @@ from collections.abc import Awaitable, Callable
 import faust
 
 from streams import metrics
-from streams.codec import DecodeError
-from streams.deadletter import HANDLER_FAILED, INVALID_OUTPUT, UNDECODABLE, DeadLetter
+from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
+from streams.delivery import BROKER_RECORD_LIMIT, PublishRefused, deliver
+from streams.delivery import dead_letter as write_dead_letter
 from streams.department import Department
 from streams.events import Event
 from streams.flows import FlowMap
+from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
-from streams.processing import DepartmentProcessor, HandlerFailed, decode_event
-from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
+from streams.processing import DepartmentProcessor, HandlerFailed
+from streams.publisher import InvalidOutput, Publisher
 from streams.startup import Connection
+from streams.step import Step
 from streams.topics import DEAD_LETTER_TOPIC
 from streams.tracker import CaseTracker
 
@@ -35,8 +47,8 @@ PLATFORM_VERSION = "0.1.0"
 # faust's changelog recovery decodes keys with the table's serializer.
 TABLE_SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json", value_serializer="json")
 
-# Returns the records to publish for an event; raising HandlerFailed/InvalidOutput dead-letters it.
-EventHandler = Callable[[Event], Awaitable[list[OutgoingRecord]]]
+# What an agent does with one admitted, not yet processed event. Any exception dead-letters it.
+EventHandler = Callable[[Event], Awaitable[Step]]
 
 
 def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App:
@@ -51,6 +63,8 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         table_standby_replicas=0,
         web_enabled=False,
         producer_acks=-1,
+        # What the broker accepts; faust's default (1,000,000) refused records the broker takes.
+        producer_max_request_size=BROKER_RECORD_LIMIT,
         # A crashed worker's partitions move to the survivors after 10 s, not faust's default 60.
         broker_session_timeout=10,
         broker_heartbeat_interval=3,
@@ -82,26 +96,14 @@ class Worker:
             version=department.version,
             clock=self.clock,
         )
-        processed = self.app.Table(f"{department.name}-processed", schema=TABLE_SCHEMA)
         # Joined matters remember each case's triggers until the last one arrives; only departments
         # that have one get the table (and its changelog topic).
         joins = None
         if any(m.is_join for m in department.matters):
             joins = self.app.Table(f"{department.name}-joins", schema=TABLE_SCHEMA)
         processor = DepartmentProcessor(department, publisher, joins=joins)
-
-        async def handle(event: Event) -> list[OutgoingRecord]:
-            # The same event id twice (a redelivery after a crash) is processed once.
-            key = event.event_id
-            if processed.get(key):
-                metrics.DUPLICATES_SKIPPED.labels(department.name).inc()
-                return []
-            records = await processor.process(event)
-            processed[key] = True
-            return records
-
         topics = [catalog[t].topic for t in department.triggers]
-        self.add_agent(department.name, topics, handle)
+        self.add_agent(department.name, topics, processor.process)
 
     def add_tracker(self, flow_map: FlowMap) -> None:
         catalog = self.connection.catalog
@@ -111,11 +113,11 @@ class Worker:
         tracker = CaseTracker(flow_map, publisher)
         cases = self.app.Table("cases", schema=TABLE_SCHEMA)
 
-        async def handle(event: Event) -> list[OutgoingRecord]:
-            key = event.case_id
-            state, records = tracker.apply(cases.get(key), event)
-            cases[key] = state
-            return records
+        async def handle(event: Event) -> Step:
+            state, records = tracker.apply(cases.get(event.case_id), event)
+            step = Step(records)
+            step.write(cases, event.case_id, state)
+            return step
 
         topics = sorted(catalog[t].topic for t in tracker.event_types)
         self.add_agent(TRACKER, topics, handle)
@@ -144,49 +146,59 @@ class Worker:
                         key=record.key, value=record.value, headers=record.headers
                     )
 
-    def add_agent(self, name: str, topics: list[str], handle: EventHandler) -> None:
-        """Consume ``topics`` with ``handle``: decoding, dead letters, metrics and publishing included."""
+    def add_agent(
+        self, name: str, topics: list[str], handle: EventHandler, *, expect: Expectation | None = None
+    ) -> None:
+        """Consume ``topics`` with ``handle``: intake, dedupe, delivery and dead letters included."""
         codec = self.connection.codec
+        expect = expect or Expectation.of(self.connection.catalog, topics)
         source = self.app.topic(*topics, key_serializer="raw", value_serializer="raw")
-        dead_letters = self._topic(DEAD_LETTER_TOPIC)
+        # Event ids this agent finished: outputs acknowledged and state written.
+        processed = self.app.Table(f"{name}-processed", schema=TABLE_SCHEMA)
+        agent_log = logging.getLogger(f"onething.agent.{name}")
 
         async def dead_letter(message: faust.types.Message, letter: DeadLetter) -> None:
-            log.warning(
-                "%s dead-letters %s[%d]@%d: %s",
-                name,
-                message.topic,
-                message.partition,
-                message.offset,
-                letter.reason,
+            agent_log.warning(
+                "dead-letters %s[%d]@%d: %s", message.topic, message.partition, message.offset, letter.reason
             )
-            metrics.DEAD_LETTERED.labels(name, letter.kind).inc()
-            headers = letter.headers(
-                agent=name, topic=message.topic, partition=message.partition, offset=message.offset
-            )
-            await dead_letters.send(key=message.key, value=message.value, headers=headers)
+            await write_dead_letter(self.app.producer, DEAD_LETTER_TOPIC, message, letter, agent=name)
+            metrics.DEAD_LETTERED.labels(name, letter.kind).inc()  # counted once written
+
+        async def process(message: faust.types.Message) -> None:
+            try:
+                event = await admit(codec, message.topic, message.key, message.value, expect=expect)
+            except Refused as refused:
+                await dead_letter(message, refused.letter)
+                return
+            if processed.get(event.event_id):
+                metrics.DUPLICATES_SKIPPED.labels(name).inc()
+                return
+            metrics.EVENTS_CONSUMED.labels(name, event.type).inc()
+            try:
+                step = await handle(event)
+            except HandlerFailed as exc:
+                await dead_letter(message, DeadLetter(HANDLER_FAILED, str(exc)))
+                return
+            except InvalidOutput as exc:
+                await dead_letter(message, DeadLetter(INVALID_OUTPUT, str(exc)))
+                return
+            except Exception as exc:  # a bug anywhere in handling must not skip the record silently
+                agent_log.exception("failed on %s", event.event_id)
+                await dead_letter(message, DeadLetter(AGENT_FAILED, f"{type(exc).__name__}: {exc}"))
+                return
+            try:
+                await deliver(self.app.producer, step.records)
+            except PublishRefused as exc:
+                await dead_letter(message, DeadLetter(PUBLISH_FAILED, str(exc)))
+                return
+            for record in step.records:
+                metrics.EVENTS_EMITTED.labels(name, record.event.type).inc()
+            step.settle()
+            processed[event.event_id] = self.clock.millis()
 
         async def agent(stream: faust.StreamT) -> None:
             async for event in stream.events():
-                message = event.message
-                try:
-                    decoded = decode_event(codec, message.value)
-                except DecodeError as exc:
-                    await dead_letter(message, DeadLetter(UNDECODABLE, str(exc)))
-                    continue
-                metrics.EVENTS_CONSUMED.labels(name, decoded.type).inc()
-                try:
-                    records = await handle(decoded)
-                except HandlerFailed as exc:
-                    await dead_letter(message, DeadLetter(HANDLER_FAILED, str(exc)))
-                    continue
-                except InvalidOutput as exc:
-                    await dead_letter(message, DeadLetter(INVALID_OUTPUT, str(exc)))
-                    continue
-                for record in records:
-                    await self._topic(record.topic).send(
-                        key=record.key, value=record.value, headers=record.headers
-                    )
-                    metrics.EVENTS_EMITTED.labels(name, record.event.type).inc()
+                await process(event.message)
 
         agent.__name__ = f"agent_{name}"
         self.app.agent(source, name=f"onething.{name}", concurrency=1)(agent)

@@ -5,13 +5,19 @@ The desk stamps the envelope like any producer; a case id is minted per applicat
 
 from __future__ import annotations
 
+import sys
+import time
 import uuid
 from typing import Any
 
 from kafka import KafkaProducer
+from kafka.errors import KafkaTimeoutError
 
+from streams.delivery import BROKER_RECORD_LIMIT
 from streams.events import Event, NewEvent
 from streams.publisher import Publisher
+from streams.retry import Unavailable, delay
+from streams.security import kafka_options
 from streams.startup import Connection
 
 DESK = "service_center"
@@ -22,7 +28,11 @@ def new_case_id(prefix: str = "C") -> str:
 
 
 class ServiceDesk:
-    def __init__(self, connection: Connection, *, version: str = "1.0.0") -> None:
+    """Publishes applications; waits out a broker that is away for up to ``timeout`` seconds."""
+
+    def __init__(self, connection: Connection, *, version: str = "1.0.0", timeout: float = 60.0) -> None:
+        self.timeout = timeout
+        self._bootstrap = connection.settings.bootstrap_servers
         self._publisher = Publisher(
             connection.catalog,
             connection.codec,
@@ -31,7 +41,13 @@ class ServiceDesk:
             clock=connection.settings.clock(),
         )
         self._producer = KafkaProducer(
-            bootstrap_servers=connection.settings.bootstrap_servers, acks="all", linger_ms=5
+            bootstrap_servers=connection.settings.bootstrap_servers,
+            acks="all",
+            linger_ms=5,
+            # The broker may restart under us: keep asking for metadata instead of failing at once.
+            max_block_ms=int(min(timeout, 30) * 1000),
+            max_request_size=BROKER_RECORD_LIMIT,
+            **kafka_options(connection.settings),
         )
 
     def submit(
@@ -41,12 +57,44 @@ class ServiceDesk:
         record = self._publisher.build(
             NewEvent(event_type, payload, subject), cause=None, case_id=case_id or new_case_id()
         )
-        self._producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(30)
+        self._send(record.topic, record.key, record.value, record.headers)
         return record.event
 
-    def send_raw(self, topic: str, value: bytes, *, key: bytes = b"raw") -> None:
+    def send_raw(
+        self, topic: str, value: bytes | None, *, key: bytes | None = b"raw", headers: list | None = None
+    ) -> None:
         """Publish bytes as they are: how a broken or foreign producer looks to the platform."""
-        self._producer.send(topic, key=key, value=value).get(30)
+        self._send(topic, key, value, headers or [])
+
+    def _send(self, topic: str, key: bytes | None, value: bytes | None, headers: list) -> None:
+        """Send and wait for the broker's acknowledgement, retrying until ``timeout``.
+
+        A retry may write a record twice; it carries the same event id, and consumers drop the copy.
+        """
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            remaining = self.timeout - (time.monotonic() - started)
+            try:
+                self._producer.send(topic, key=key, value=value, headers=headers).get(max(1.0, remaining))
+                if attempt:
+                    print(f"\rKafka at {self._bootstrap} took the record" + " " * 30, file=sys.stderr)
+                return
+            except KafkaTimeoutError as exc:
+                if time.monotonic() - started >= self.timeout:
+                    within = f"within {self.timeout:.0f} s"
+                    raise Unavailable(
+                        f"Kafka at {self._bootstrap} did not take the record {within}: {exc}"
+                    ) from None
+            waited = time.monotonic() - started
+            print(
+                f"\rwaiting for Kafka at {self._bootstrap}: {waited:.0f} s of {self.timeout:.0f} s",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+            time.sleep(delay(attempt, base=0.25, cap=2.0))
+            attempt += 1
 
     def close(self) -> None:
         self._producer.close()

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import time
 from dataclasses import dataclass
 
+from streams.broker import kafka_answers
 from streams.codec import Codec
 from streams.config import Settings
 from streams.contracts import Catalog, default_catalog
 from streams.registry.client import RegistryClient, RegistryError
+from streams.registry.service import answers
+from streams.retry import wait_for
 from streams.topics import declared_topics, provision
 
 log = logging.getLogger(__name__)
@@ -26,36 +28,19 @@ class Connection:
     catalog: Catalog
     codec: Codec
     registry_url: str
-    embedded_registry: object | None = None  # a BackgroundRegistry this process serves, if any
 
     def close(self) -> None:
-        if self.embedded_registry is not None:
-            self.embedded_registry.stop()
+        """Nothing to release: kept so callers can treat connections alike."""
 
 
-def _port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
+# How long a tool waits for the broker and the registry unless told otherwise (--timeout).
+DEFAULT_WAIT_SECONDS = 60.0
+REGISTRY_HINT = "start it with `onething broker up` or `onething registry serve`"
 
 
-def _ensure_registry(settings: Settings) -> tuple[str, object | None]:
-    """The configured registry, or the embedded one: served here unless this host already serves it."""
-    if settings.registry_url:
-        return settings.registry_url, None
-    url = f"http://127.0.0.1:{settings.registry_port}"
-    if not _port_is_free(settings.registry_port):
-        return url, None
-    from streams.registry.background import BackgroundRegistry
-    from streams.registry.server import SchemaRegistryServer
-
-    embedded = BackgroundRegistry(
-        SchemaRegistryServer(bootstrap_servers=settings.bootstrap_servers, port=settings.registry_port)
-    )
-    try:
-        embedded.start()
-    except OSError:  # another process bound the port between our probe and now
-        return url, None
-    return embedded.url, embedded
+def registry_url(settings: Settings) -> str:
+    """The configured registry, or the platform's own (`onething registry serve`) on this host."""
+    return settings.registry_url or f"http://127.0.0.1:{settings.registry_port}"
 
 
 def register_contracts(client: RegistryClient, catalog: Catalog, *, timeout: float = 60) -> dict[str, int]:
@@ -77,13 +62,21 @@ def register_contracts(client: RegistryClient, catalog: Catalog, *, timeout: flo
 
 
 def connect(
-    settings: Settings, *, catalog: Catalog | None = None, provision_topics: bool = True
+    settings: Settings,
+    *,
+    catalog: Catalog | None = None,
+    provision_topics: bool = True,
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> Connection:
+    """Wait for the broker and the registry (naming them), provision topics, register contracts."""
     catalog = catalog or default_catalog()
+    bootstrap = settings.bootstrap_servers
+    wait_for(f"Kafka at {bootstrap}", lambda: kafka_answers(bootstrap), timeout=wait_seconds)
     if provision_topics:
-        provision(settings.bootstrap_servers, declared_topics(catalog, partitions=settings.partitions))
-    url, embedded = _ensure_registry(settings)
+        provision(bootstrap, declared_topics(catalog, partitions=settings.partitions))
+    url = registry_url(settings)
+    wait_for(f"the schema registry at {url}", lambda: answers(url), timeout=wait_seconds, hint=REGISTRY_HINT)
     client = RegistryClient(url)
     ids = register_contracts(client, catalog)
     codec = Codec(catalog, ids, client.schema_by_id)
-    return Connection(settings, catalog, codec, url, embedded)
+    return Connection(settings, catalog, codec, url)

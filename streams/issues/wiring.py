@@ -19,6 +19,7 @@ import faust
 
 from streams.clock import Clock
 from streams.events import Event
+from streams.intake import Expectation
 from streams.issues import model as m
 from streams.issues import pool, prometheus
 from streams.issues.deadlines import DeadlineBook, load_book
@@ -31,6 +32,7 @@ from streams.publisher import (
     OutgoingRecord,
     Publisher,
 )
+from streams.step import Step
 from streams.topics import TopicSpec, provision
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ def add_issue_loop(worker: Worker, *, book: DeadlineBook | None = None) -> None:
         [TopicSpec(name=rekeyed, partitions=settings.partitions, config=dict(BY_ENTERPRISE_CONFIG))],
     )
 
-    async def route_to_pool(event: Event) -> list[OutgoingRecord]:
+    async def route_to_pool(event: Event) -> Step:
         contract = catalog[event.type]
         value = codec.encode(contract.full_name, {"envelope": event.envelope, "payload": event.payload})
         headers = [
@@ -81,38 +83,46 @@ def add_issue_loop(worker: Worker, *, book: DeadlineBook | None = None) -> None:
             (EVENT_ID_HEADER, event.event_id.encode()),
             (TRACEPARENT_HEADER, event.envelope["trace"].encode()),
         ]
-        return [OutgoingRecord(rekeyed, event.subject.encode(), value, headers, event)]
+        return Step([OutgoingRecord(rekeyed, event.subject.encode(), value, headers, event)])
 
     worker.add_agent(m.POOL_ROUTER, [catalog[m.RAISED].topic, catalog[m.CLOSED].topic], route_to_pool)
+    # The copies are keyed by the enterprise, not the issue.
+    by_enterprise = Expectation(
+        {rekeyed: frozenset({catalog[m.RAISED].full_name, catalog[m.CLOSED].full_name})},
+        key_of=lambda event: event.subject,
+    )
 
     # 2. The pool: accept or merge each report.
     pools = app.Table("issue-pool", schema=TABLE_SCHEMA)
     pool_publisher = publisher(m.POOL)
 
-    async def handle_report(event: Event) -> list[OutgoingRecord]:
+    async def handle_report(event: Event) -> Step:
         state, outputs = pool.apply(pools.get(event.subject), event)
-        pools[event.subject] = state
-        return [
-            pool_publisher.build(new, cause=event, case_id=issue_id, index=index)
-            for index, (new, issue_id) in enumerate(outputs)
-        ]
+        step = Step(
+            [
+                pool_publisher.build(new, cause=event, case_id=issue_id, index=index)
+                for index, (new, issue_id) in enumerate(outputs)
+            ]
+        )
+        step.write(pools, event.subject, state)
+        return step
 
-    worker.add_agent(m.POOL, [rekeyed], handle_report)
+    worker.add_agent(m.POOL, [rekeyed], handle_report, expect=by_enterprise)
 
     # 3. The issue agent: the state machine over a table keyed by issue id.
     issues = app.Table("issues", schema=TABLE_SCHEMA)
     machine = IssueMachine(book)
     loop_publisher = publisher(m.LOOP)
 
-    async def handle_issue(event: Event) -> list[OutgoingRecord]:
-        before = issues.get(event.case_id)
-        if before is not None and event.event_id in before["seen"]:
-            return []  # a redelivery
-        state, outputs = machine.apply(before, event)
+    async def handle_issue(event: Event) -> Step:
+        state, outputs = machine.apply(issues.get(event.case_id), event)
+        step = Step(
+            [loop_publisher.build(new, cause=event, index=index) for index, new in enumerate(outputs)]
+        )
         if state is not None:
-            issues[event.case_id] = state
+            step.write(issues, event.case_id, state)
         prometheus.observe(event, state, outputs)
-        return [loop_publisher.build(new, cause=event, index=index) for index, new in enumerate(outputs)]
+        return step
 
     worker.add_agent(m.LOOP, sorted(catalog[t].topic for t in INPUTS), handle_issue)
 

@@ -15,6 +15,7 @@ import pytest
 from streams.broker import LocalBroker
 from streams.config import Settings
 from streams.eventlog import EventLog
+from streams.registry.service import RegistryProcess
 from streams.service_desk import ServiceDesk
 from streams.startup import Connection, connect
 from streams.worker_process import WorkerProcess
@@ -67,7 +68,16 @@ def worker_env(settings: Settings) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def worker(settings: Settings) -> Iterator[WorkerProcess]:
+def registry(settings: Settings) -> Iterator[RegistryProcess]:
+    """The schema registry as its own process, as `onething broker up` runs it."""
+    process = RegistryProcess(settings)
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def worker(settings: Settings, registry: RegistryProcess) -> Iterator[WorkerProcess]:
     process = WorkerProcess(log_path=settings.home / "worker.log", env=worker_env(settings))
     process.start()
     process.wait_ready()
@@ -77,7 +87,7 @@ def worker(settings: Settings) -> Iterator[WorkerProcess]:
 
 @pytest.fixture(scope="session")
 def connection(settings: Settings, worker: WorkerProcess) -> Iterator[Connection]:
-    # The worker serves the embedded registry; this process registers (idempotently) and caches ids.
+    # The registry process serves; this process registers (idempotently) and caches ids.
     conn = connect(settings)
     yield conn
     conn.close()

@@ -6,6 +6,7 @@ import pytest
 
 from streams.codec import Codec
 from streams.contracts import Catalog, default_catalog
+from streams.registry.client import RegistryError
 
 
 class FakeRegistry:
@@ -17,6 +18,8 @@ class FakeRegistry:
         self.extra: dict[int, str] = {}
 
     def schema_by_id(self, schema_id: int) -> str:
+        if schema_id not in self.extra:
+            raise RegistryError(40403, "Schema not found", status=404)
         return self.extra[schema_id]
 
 

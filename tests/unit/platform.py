@@ -80,7 +80,7 @@ class InMemoryPlatform:
             events.append(event)
             state, outcomes = self.tracker.apply(state, event)
             for processor in self.processors:
-                outcomes += await processor.process(event)
+                outcomes += await processor.handle(event)
             pending.extend(self._delivered(r) for r in outcomes)
         return Case(events)
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from streams.codec import DecodeError
+from streams.codec import Codec, DecodeError, RegistryUnavailable
 from streams.envelope import new_envelope
 from streams.wire import frame
 
@@ -73,3 +73,12 @@ def test_an_older_revision_is_read_into_the_latest_schema(codec, registry, catal
     _, decoded = codec.decode(frame(500, buffer.getvalue()))
     assert decoded["payload"]["signboard_text"] is None
     assert decoded["payload"]["business_name"] == "阿娘面馆"
+
+
+def test_a_registry_that_cannot_be_reached_is_not_an_unknown_id(catalog, registry):
+    def unreachable(schema_id: int) -> str:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    codec = Codec(catalog, registry.ids, unreachable)
+    with pytest.raises(RegistryUnavailable, match="registry unavailable"):
+        codec.decode(frame(999, b"\x00"))

@@ -108,11 +108,11 @@ async def test_the_processor_calls_the_handler_once_per_case_on_the_last_trigger
     seen.clear()
     joins = processor()
     household, income = event("HouseholdChecked", a=1), event("IncomeChecked", b=2)
-    assert await joins.process(household) == []
-    assert await joins.process(income) == [("Decided", income.event_id, 0)]
-    assert await joins.process(event("IncomeChecked", b=3)) == []
+    assert await joins.handle(household) == []
+    assert await joins.handle(income) == [("Decided", income.event_id, 0)]
+    assert await joins.handle(event("IncomeChecked", b=3)) == []
     # Another case joins on its own.
-    assert await joins.process(event("IncomeChecked", case_id="C-2")) == []
+    assert await joins.handle(event("IncomeChecked", case_id="C-2")) == []
     [call] = seen
     assert call.payload == {"a": 1, "b": 2} and call.joined == (household.event_id, income.event_id)
 
@@ -120,10 +120,10 @@ async def test_the_processor_calls_the_handler_once_per_case_on_the_last_trigger
 async def test_the_condition_reads_the_merged_payload():
     seen.clear()
     joins = processor(when=Condition("basis", "==", "LOCAL"))
-    await joins.process(event("HouseholdChecked", basis="LOCAL"))
-    assert await joins.process(event("IncomeChecked")) != []
-    await joins.process(event("HouseholdChecked", case_id="C-2", basis="MIGRANT"))
-    assert await joins.process(event("IncomeChecked", case_id="C-2")) == []
+    await joins.handle(event("HouseholdChecked", basis="LOCAL"))
+    assert await joins.handle(event("IncomeChecked")) != []
+    await joins.handle(event("HouseholdChecked", case_id="C-2", basis="MIGRANT"))
+    assert await joins.handle(event("IncomeChecked", case_id="C-2")) == []
 
 
 async def test_a_failing_handler_leaves_the_join_open_for_a_replay():
@@ -139,7 +139,32 @@ async def test_a_failing_handler_leaves_the_join_open_for_a_replay():
     department.matter("decide", "决定", trigger=TRIGGERS, done="Decided", sla_working_days=1)(flaky)
     joins = DepartmentProcessor(department, FakePublisher(), attempts=1, backoff_seconds=0)  # type: ignore[arg-type]
     income = event("IncomeChecked")
-    await joins.process(event("HouseholdChecked"))
+    await joins.handle(event("HouseholdChecked"))
     with pytest.raises(Exception, match="register down"):
-        await joins.process(income)
-    assert await joins.process(income) == [("Decided", income.event_id, 0)]
+        await joins.handle(income)
+    assert await joins.handle(income) == [("Decided", income.event_id, 0)]
+
+
+async def test_a_failing_sibling_matter_leaves_the_join_open_for_a_replay():
+    # One trigger completes a join and also starts another matter, whose handler fails: the whole
+    # event is dead-lettered, so replaying it must still fire the join.
+    department = Department("housing", "住建局")
+    sibling_calls = []
+
+    async def decide(event: Event) -> list[NewEvent]:
+        return [emit("Decided")]
+
+    async def notify(event: Event) -> list[NewEvent]:
+        sibling_calls.append(event)
+        if len(sibling_calls) == 1:
+            raise RuntimeError("notice service down")
+        return []
+
+    department.matter("decide", "决定", trigger=TRIGGERS, done="Decided", sla_working_days=1)(decide)
+    department.matter("notify", "告知", trigger="IncomeChecked", done="Noticed", sla_working_days=1)(notify)
+    joins = DepartmentProcessor(department, FakePublisher(), attempts=1, backoff_seconds=0)  # type: ignore[arg-type]
+    income = event("IncomeChecked")
+    await joins.handle(event("HouseholdChecked"))
+    with pytest.raises(Exception, match="notice service down"):
+        await joins.handle(income)
+    assert await joins.handle(income) == [("Decided", income.event_id, 0)]

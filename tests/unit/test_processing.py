@@ -38,7 +38,7 @@ def processor(department, catalog, codec, **options):
 
 
 async def test_a_licence_is_issued_with_the_envelope_filled_in(catalog, codec):
-    records = await processor(market_regulation.department, catalog, codec).process(application())
+    records = (await processor(market_regulation.department, catalog, codec).process(application())).records
     [record] = records
     assert record.topic == "gov.market_regulation.business_license_issued.v1"
     assert record.key == b"C-1"
@@ -53,14 +53,14 @@ async def test_a_licence_is_issued_with_the_envelope_filled_in(catalog, codec):
 
 
 async def test_handling_the_same_event_twice_yields_the_same_event_ids(catalog, codec):
-    first = await processor(market_regulation.department, catalog, codec).process(application())
-    again = await processor(market_regulation.department, catalog, codec).process(application())
+    first = (await processor(market_regulation.department, catalog, codec).process(application())).records
+    again = (await processor(market_regulation.department, catalog, codec).process(application())).records
     assert first[0].event.event_id == again[0].event.event_id
 
 
 async def test_missing_materials_are_named_all_at_once(catalog, codec):
     event = application(materials=["business_premises_proof"])
-    [record] = await processor(market_regulation.department, catalog, codec).process(event)
+    [record] = (await processor(market_regulation.department, catalog, codec).process(event)).records
     assert record.event.type == "MatterRejected"
     payload = record.event.payload
     assert payload["department"] == "market_regulation" and payload["matter"] == "business_license"
@@ -87,8 +87,8 @@ def licence(area):
 
 async def test_the_fire_check_runs_only_above_300_square_metres(catalog, codec):
     fire = processor(fire_rescue.department, catalog, codec)
-    assert await fire.process(licence(300.0)) == []
-    [record] = await fire.process(licence(301.0))
+    assert (await fire.process(licence(300.0))).records == []
+    [record] = (await fire.process(licence(301.0))).records
     assert record.event.type == "FireSafetyInspectionPassed"
 
 
@@ -114,7 +114,9 @@ def flaky_department(failures: int):
 
 async def test_a_failing_handler_is_retried_with_back_off(catalog, codec):
     department, calls = flaky_department(failures=2)
-    records = await processor(department, catalog, codec, backoff_seconds=0.001).process(licence(50.0))
+    records = (
+        await processor(department, catalog, codec, backoff_seconds=0.001).process(licence(50.0))
+    ).records
     assert len(calls) == 3 and records[0].event.type == "HealthCertificatesIssued"
 
 

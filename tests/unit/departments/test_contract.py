@@ -61,7 +61,7 @@ def test_a_matter_ends_in_its_done_event_or_one_rejection(department, matter, ca
 
     async def handle_all():
         # A join answers only its last trigger: the records of a firing are those of all its events.
-        return [[r for trigger in firing for r in await processor.process(trigger)] for firing in triggers]
+        return [[r for trigger in firing for r in await processor.handle(trigger)] for firing in triggers]
 
     for records in asyncio.run(handle_all()):
         [record] = records

@@ -154,4 +154,4 @@ async def test_the_desks_emit_only_what_they_declare_and_it_fits_the_contracts(c
         {"lead_department": "ecology_environment", "category": "environment"},
         {"lead_department": "transport", "category": "logistics", "description": "快递"},
     ):
-        assert await processor.process(assignment(**changes))
+        assert await processor.handle(assignment(**changes))

@@ -1,0 +1,28 @@
+"""What handling one event amounts to: records to publish, then state to write.
+
+The state is written only after the broker acknowledged every record (the runtime's order): a
+crash in between redelivers the event, which is handled again from the old state and publishes the
+same event ids, which consumers drop as duplicates. Writing state first would lose the outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from streams.publisher import OutgoingRecord
+
+
+@dataclass(slots=True)
+class Step:
+    records: list[OutgoingRecord] = field(default_factory=list)
+    writes: list[tuple[MutableMapping[str, Any], str, Any]] = field(default_factory=list)
+
+    def write(self, table: MutableMapping[str, Any], key: str, value: Any) -> None:
+        """Set ``table[key] = value`` once the records are acknowledged (see settle)."""
+        self.writes.append((table, key, value))
+
+    def settle(self) -> None:
+        for table, key, value in self.writes:
+            table[key] = value
