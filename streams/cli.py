@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.graph",
     "streams.commands.docs",
     "streams.commands.report",
+    "streams.commands.deadletters",
     "streams.issues.cli",
 ]
 

@@ -27,6 +27,10 @@ DEAD_LETTER_TOPIC = "gov.onething.dead_letter.v1"
 # Event topics are the audit record: keep them for ever. Dead letters wait 90 days for a fix.
 KEEP_FOREVER = {"retention.ms": "-1", "cleanup.policy": "delete"}
 DEAD_LETTER_CONFIG = {"retention.ms": str(90 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
+# Which dead letters `onething deadletters replay` put back, keyed by the letter's position: one
+# small partition, compacted, so the latest word on each letter is all that is kept.
+DEAD_LETTER_REPLAYS_TOPIC = "gov.onething.dead_letter_replays.v1"
+DEAD_LETTER_REPLAYS_CONFIG = {"cleanup.policy": "compact"}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,7 +60,17 @@ def declared_topics(catalog: Catalog, *, partitions: int, replication_factor: in
             config=dict(DEAD_LETTER_CONFIG),
         )
     )
+    specs.append(dead_letter_replays_topic(replication_factor=replication_factor))
     return specs
+
+
+def dead_letter_replays_topic(*, replication_factor: int = 1) -> TopicSpec:
+    return TopicSpec(
+        name=DEAD_LETTER_REPLAYS_TOPIC,
+        partitions=1,
+        replication_factor=replication_factor,
+        config=dict(DEAD_LETTER_REPLAYS_CONFIG),
+    )
 
 
 def provision(bootstrap_servers: str, specs: Iterable[TopicSpec]) -> dict[str, str]:
