@@ -247,10 +247,18 @@ class DeadLetterDesk:
         return _letter(record)
 
     def original(self, letter: Letter) -> Original:
-        """The original record: carried by the letter, or fetched from its source for a reference."""
-        if not letter.truncated:
-            return letter.original()
+        """The original record: fetched from its source for a reference; otherwise the letter's
+        bytes, with the source record's own headers when it is still there (letters keep none)."""
         source = letter.source
+        if not letter.truncated:
+            carried = letter.original()
+            if source is None:
+                return carried
+            record = self._record_at(source.topic, source.partition, source.offset)
+            if record is None or record.value != carried.value:
+                return carried  # gone, or not the record the letter says: trust the letter
+            # The source's key too: a letter drops a key too large to copy.
+            return Original(record.key, carried.value, tuple(record.headers or ()) or carried.headers)
         if source is None:
             raise RecordGone(f"dead letter {letter.position} is a reference without a source")
         record = self._record_at(source.topic, source.partition, source.offset)

@@ -11,7 +11,14 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.partitioner import murmur2
 
 from streams.cli import main
-from streams.deadletter import HANDLER_FAILED, REPLAYED_FROM, UNDECODABLE, DeadLetter
+from streams.deadletter import (
+    HANDLER_FAILED,
+    KIND,
+    MISMATCHED_ENVELOPE,
+    REPLAYED_FROM,
+    UNDECODABLE,
+    DeadLetter,
+)
 from streams.demo import EVERY_MATERIAL, restaurant_application
 from streams.events import NewEvent
 from streams.publisher import Publisher
@@ -161,6 +168,25 @@ def test_a_letter_that_can_be_processed_now_is_replayed_and_its_case_completes(
     code, out, _ = onething("deadletters", "list", "--json", "--agent", agent)
     [listed] = json.loads(out)["letters"]
     assert listed["replayed"]["offset"] == offset
+
+
+def test_a_replay_restores_the_headers_the_letter_could_not_keep(connection, event_log, producer, onething):
+    record = application(connection)
+    # Keyed by something else than its case: every agent reading the topic refuses it.
+    wrong_key = f"not-the-case-{uuid.uuid4().hex[:8]}".encode()
+    producer.send(record.topic, key=wrong_key, value=record.value, headers=record.headers).get(30)
+    [letter] = dead_letters_for(event_log, wrong_key, "tracker")
+    assert letter.headers[KIND] == MISMATCHED_ENVELOPE
+
+    code, out, _ = onething(
+        "deadletters", "list", "--json", "--agent", "tracker", "--kind", MISMATCHED_ENVELOPE
+    )
+    [position] = [x["position"] for x in json.loads(out)["letters"] if x["key"] == wrong_key.decode()]
+    code, out, err = onething("deadletters", "replay", position, "--yes")
+    assert (code, err) == (0, "")
+    copy = read_record(connection.settings, *replay_target(out))
+    assert (copy.key, copy.value) == (wrong_key, record.value)
+    assert copy.headers == [*record.headers, (REPLAYED_FROM, position.encode())]
 
 
 def test_a_truncated_reference_is_replayed_from_its_source(connection, producer, onething):
