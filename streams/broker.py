@@ -25,6 +25,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from streams.config import Settings
 from streams.registry.service import RegistryProcess
@@ -121,8 +122,11 @@ def _tcp_open(port: int) -> bool:
         return False
 
 
-def kafka_answers(bootstrap: str) -> bool:
-    """True once the broker serves metadata: the TCP port opens a little before that."""
+def kafka_answers(bootstrap: str, **client_options: Any) -> bool:
+    """True once the broker serves metadata: the TCP port opens a little before that.
+
+    ``client_options`` are the security options of streams.security.kafka_options.
+    """
     from kafka import KafkaAdminClient  # imported late: only the probe needs the client
 
     try:
@@ -131,6 +135,7 @@ def kafka_answers(bootstrap: str) -> bool:
             client_id="onething-broker-probe",
             bootstrap_timeout_ms=3000,
             request_timeout_ms=3000,
+            **client_options,
         )
     except Exception:  # any failure just means "not yet"
         return False
@@ -216,6 +221,20 @@ class LocalBroker:
     def bootstrap(self) -> str:
         return f"127.0.0.1:{self.port}"
 
+    # --- variants (streams/secure_broker.py) ---------------------------------------------
+
+    def extra_properties(self) -> str:
+        """server.properties lines appended after ours."""
+        return ""
+
+    def format_args(self) -> list[str]:
+        """Extra arguments to `kafka-storage format`, e.g. SCRAM credentials."""
+        return []
+
+    def client_options(self) -> dict[str, Any]:
+        """kafka-python security options that reach this broker as its administrator."""
+        return {}
+
     # --- install & format ----------------------------------------------------------------
 
     def installed(self) -> bool:
@@ -283,6 +302,8 @@ class LocalBroker:
             "auto.create.topics.enable=false\n"
             # Nobody else will join: do not make the first consumer group wait 3 s.
             "group.initial.rebalance.delay.ms=0\n"
+            # Later keys win in a properties file: a variant overrides listeners and adds security.
+            f"{self.extra_properties()}"
         )
         self.log4j.write_text(
             "# Kafka's own log goes to broker.log, not to the terminal.\n"
@@ -336,7 +357,14 @@ class LocalBroker:
         self.install()
         self._write_config()
         cmd = self._java_cmd(
-            java, "kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(self.properties)
+            java,
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            _cluster_id(),
+            "-c",
+            str(self.properties),
+            *self.format_args(),
         )
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
@@ -405,7 +433,7 @@ class LocalBroker:
                     f"Kafka exited with code {self._proc.returncode} while "
                     f"starting; last lines of {self.broker_log}:\n" + _tail(self.broker_log, offset)
                 )
-            if _tcp_open(self.port) and kafka_answers(self.bootstrap):
+            if _tcp_open(self.port) and kafka_answers(self.bootstrap, **self.client_options()):
                 return True
             time.sleep(0.25)
         self.stop()

@@ -18,6 +18,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.graph",
     "streams.commands.docs",
     "streams.commands.report",
+    "streams.commands.acls",
     "streams.commands.deadletters",
     "streams.issues.cli",
 ]
@@ -55,11 +56,13 @@ def _schemas_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _topics(args: argparse.Namespace, settings: Settings) -> int:
     from streams.contracts import default_catalog
+    from streams.security import kafka_options
     from streams.topics import declared_topics, provision
 
     outcome = provision(
         settings.bootstrap_servers,
         declared_topics(default_catalog(), partitions=settings.partitions),
+        **kafka_options(settings),
     )
     for topic, what in sorted(outcome.items()):
         print(f"{what:<8} {topic}")
@@ -76,9 +79,18 @@ def _registry(args: argparse.Namespace, settings: Settings) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     from streams import discovery
     from streams.flows import FlowMap
+    from streams.identifiers import has_own_token_key
     from streams.runtime import run_worker
     from streams.startup import connect
 
+    if not args.demo and not has_own_token_key():
+        # Citizen tokens made with the public demo key could be reversed by anyone who has it.
+        print(
+            "onething: set ONETHING_TOKEN_KEY to this deployment's secret key "
+            "(not the demo key), or pass --demo for a local demo",
+            file=sys.stderr,
+        )
+        return 2
     chosen = [n for n in (args.departments or "").split(",") if n]
     departments = (
         [] if args.no_departments else discovery.departments(chosen or None, extra=settings.extra_departments)
@@ -200,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--app-id",
         help="consumer group (default: onething for everything, else derived from what runs)",
+    )
+    run.add_argument(
+        "--demo", action="store_true", help="allow the public demo key for citizen tokens (local demos only)"
     )
     run.set_defaults(func=_run)
 

@@ -33,6 +33,18 @@ class Settings:
     # Every process of a deployment must share speed and origin (real epoch seconds).
     clock_speed: float = 1.0
     clock_origin: float | None = None
+    # How every Kafka client of the process authenticates (streams/security.py, docs/security.md).
+    security_protocol: str = "PLAINTEXT"  # PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
+    sasl_mechanism: str = "SCRAM-SHA-512"  # SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN
+    sasl_username: str = ""
+    sasl_password: str = field(default="", repr=False)
+    ssl_cafile: str = ""  # empty: the system's trusted CAs
+    ssl_certfile: str = ""  # a client certificate, where the broker asks for one
+    ssl_keyfile: str = ""
+    # Set: registry writes need `Authorization: Bearer <token>`, and our client sends it.
+    registry_token: str = field(default="", repr=False)
+    # Where workers run under a department principal, the operator provisions topics instead.
+    provision_topics: bool = True
 
     @property
     def broker_dir(self) -> Path:
@@ -61,4 +73,13 @@ class Settings:
             extra_departments=tuple(
                 spec for spec in env.get("ONETHING_EXTRA_DEPARTMENTS", "").split(",") if spec
             ),
+            security_protocol=env.get("ONETHING_SECURITY_PROTOCOL", cls.security_protocol).upper(),
+            sasl_mechanism=env.get("ONETHING_SASL_MECHANISM", cls.sasl_mechanism).upper(),
+            sasl_username=env.get("ONETHING_SASL_USERNAME", ""),
+            sasl_password=env.get("ONETHING_SASL_PASSWORD", ""),
+            ssl_cafile=env.get("ONETHING_SSL_CAFILE", ""),
+            ssl_certfile=env.get("ONETHING_SSL_CERTFILE", ""),
+            ssl_keyfile=env.get("ONETHING_SSL_KEYFILE", ""),
+            registry_token=env.get("ONETHING_REGISTRY_TOKEN", ""),
+            provision_topics=env.get("ONETHING_PROVISION_TOPICS", "1") not in ("0", "false", "no"),
         )

@@ -99,7 +99,8 @@ def run_demo(
     say = (lambda *_: None) if as_json else print
     connection = connect(settings)
     worker_log = settings.state_dir / "demo-worker.log"
-    worker = WorkerProcess(log_path=worker_log, env=clock_env(settings))
+    # The demo tokenizes its made-up citizens with the public demo key, and says so.
+    worker = WorkerProcess(log_path=worker_log, env=clock_env(settings), args=("--demo",))
     worker.start()
     worker.wait_ready()
     log = EventLog(connection)

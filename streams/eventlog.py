@@ -19,6 +19,7 @@ from streams.config import Settings
 from streams.deadletter import header_map
 from streams.events import Event
 from streams.processing import decode_event
+from streams.security import kafka_options
 from streams.startup import Connection
 from streams.topics import DEAD_LETTER_TOPIC
 
@@ -40,6 +41,7 @@ class EventLog:
             bootstrap_servers=connection.settings.bootstrap_servers,
             group_id=None,
             enable_auto_commit=False,
+            **kafka_options(connection.settings),
         )
         partitions = [
             TopicPartition(topic, p)

@@ -39,9 +39,19 @@ def is_valid_uscc(code: str) -> bool:
     return uscc_check_char(code[:17]) == code[17]
 
 
+# Public, so it protects nothing: it only keeps local demos reproducible.
+DEMO_TOKEN_KEY = "onething-local-demo-key"
+
+
 def _token_key() -> bytes:
-    # Deployments set their own key; the default only keeps local demos reproducible.
-    return os.environ.get("ONETHING_TOKEN_KEY", "onething-local-demo-key").encode()
+    # Deployments set their own key; `onething run` refuses to start without one (unless --demo).
+    return os.environ.get("ONETHING_TOKEN_KEY", DEMO_TOKEN_KEY).encode()
+
+
+def has_own_token_key() -> bool:
+    """True when ONETHING_TOKEN_KEY is set to something other than the public demo key."""
+    key = os.environ.get("ONETHING_TOKEN_KEY", "")
+    return bool(key) and key != DEMO_TOKEN_KEY
 
 
 def tokenize_citizen_id(id_number: str) -> str:

@@ -32,6 +32,7 @@ from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
+from streams.security import faust_options
 from streams.startup import Connection
 from streams.step import Step
 from streams.topics import DEAD_LETTER_TOPIC
@@ -70,6 +71,7 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         broker_heartbeat_interval=3,
         key_serializer="raw",
         value_serializer="raw",
+        **faust_options(settings),
     )
 
 

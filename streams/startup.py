@@ -17,6 +17,7 @@ from streams.contracts import Catalog, default_catalog
 from streams.registry.client import RegistryClient, RegistryError
 from streams.registry.service import answers
 from streams.retry import wait_for
+from streams.security import kafka_options
 from streams.topics import declared_topics, provision
 
 log = logging.getLogger(__name__)
@@ -71,12 +72,14 @@ def connect(
     """Wait for the broker and the registry (naming them), provision topics, register contracts."""
     catalog = catalog or default_catalog()
     bootstrap = settings.bootstrap_servers
-    wait_for(f"Kafka at {bootstrap}", lambda: kafka_answers(bootstrap), timeout=wait_seconds)
-    if provision_topics:
-        provision(bootstrap, declared_topics(catalog, partitions=settings.partitions))
+    security = kafka_options(settings)
+    wait_for(f"Kafka at {bootstrap}", lambda: kafka_answers(bootstrap, **security), timeout=wait_seconds)
+    # A worker under a department principal may not create topics: the operator provisions them.
+    if provision_topics and settings.provision_topics:
+        provision(bootstrap, declared_topics(catalog, partitions=settings.partitions), **security)
     url = registry_url(settings)
     wait_for(f"the schema registry at {url}", lambda: answers(url), timeout=wait_seconds, hint=REGISTRY_HINT)
-    client = RegistryClient(url)
+    client = RegistryClient(url, token=settings.registry_token)
     ids = register_contracts(client, catalog)
     codec = Codec(catalog, ids, client.schema_by_id)
     return Connection(settings, catalog, codec, url)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from kafka.admin import (
     ConfigResource,
@@ -73,10 +74,15 @@ def dead_letter_replays_topic(*, replication_factor: int = 1) -> TopicSpec:
     )
 
 
-def provision(bootstrap_servers: str, specs: Iterable[TopicSpec]) -> dict[str, str]:
-    """Bring the broker to the declared topics; returns what was done per topic."""
+def provision(bootstrap_servers: str, specs: Iterable[TopicSpec], **client_options: Any) -> dict[str, str]:
+    """Bring the broker to the declared topics; returns what was done per topic.
+
+    ``client_options`` are the admin client's security options (streams.security.kafka_options).
+    """
     specs = list(specs)
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="onething-provision")
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id="onething-provision", **client_options
+    )
     try:
         existing = _partition_counts(admin, [s.name for s in specs])
         outcome: dict[str, str] = {}

@@ -115,6 +115,7 @@ def render(data: dict[str, Any]) -> list[str]:
 def _report(args: argparse.Namespace, settings: Settings) -> int:
     from streams.broker import kafka_answers  # answers in seconds, not a 30 s hang
     from streams.eventlog import read_to_end
+    from streams.security import kafka_options
 
     # kafka-python logs every refused connection, and a consumer's close, at ERROR; the user gets
     # one line from us (or from the CLI for an exception) instead.
@@ -123,7 +124,7 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     kafka_log.setLevel(logging.CRITICAL)
     try:
         flows = discovery.flows()
-        if not kafka_answers(settings.bootstrap_servers):
+        if not kafka_answers(settings.bootstrap_servers, **kafka_options(settings)):
             print(f"onething: no Kafka broker answers at {settings.bootstrap_servers}", file=sys.stderr)
             return 1
         events = read_to_end(settings, timeout=args.timeout)

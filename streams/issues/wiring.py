@@ -33,6 +33,7 @@ from streams.publisher import (
     Publisher,
 )
 from streams.step import Step
+from streams.security import kafka_options
 from streams.topics import TopicSpec, provision
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ def add_issue_loop(worker: Worker, *, book: DeadlineBook | None = None) -> None:
     provision(
         settings.bootstrap_servers,
         [TopicSpec(name=rekeyed, partitions=settings.partitions, config=dict(BY_ENTERPRISE_CONFIG))],
+        **kafka_options(settings),
     )
 
     async def route_to_pool(event: Event) -> Step:

@@ -29,9 +29,11 @@ class RegistryError(Exception):
 class RegistryClient:
     """Raises RegistryError when the registry refuses, OSError when it cannot be reached."""
 
-    def __init__(self, url: str, *, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, *, timeout: float = 10.0, token: str = "") -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
+        # A registry guarding its writes (ONETHING_REGISTRY_TOKEN) wants it on every request.
+        self._token = token
 
     def register(self, subject: str, schema_str: str) -> int:
         """Register (or find) the schema under subject and return its global id."""
@@ -68,6 +70,8 @@ class RegistryClient:
 
     def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         headers = {"Accept": f"{CONTENT_TYPE}, application/json"}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
         data = None
         if body is not None:
             data = json.dumps(body).encode()

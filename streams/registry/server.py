@@ -15,13 +15,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import hmac
 import json
 import logging
 import signal
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -29,10 +30,9 @@ from aiokafka.errors import KafkaError
 from avro.schema import Schema
 
 from streams import compatibility
+from streams.config import Settings
 from streams.registry.client import CONTENT_TYPE
-
-if TYPE_CHECKING:
-    from streams.config import Settings
+from streams.security import aiokafka_options, kafka_options
 
 log = logging.getLogger(__name__)
 
@@ -124,12 +124,14 @@ class Index:
 # --- the topic ---------------------------------------------------------------------------------
 
 
-def _ensure_topic(bootstrap_servers: str, topic: str) -> None:
+def _ensure_topic(bootstrap_servers: str, topic: str, **client_options: Any) -> None:
     """Create the compacted single-partition topic unless it exists (blocking: run in a thread)."""
     from kafka.admin import KafkaAdminClient
     from kafka.errors import TopicAlreadyExistsError
 
-    admin = KafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="onething-registry")
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id="onething-registry", **client_options
+    )
     try:
         spec = {
             # One partition keeps a single total order; replication_factor -1 = broker default.
@@ -152,9 +154,10 @@ class StoreError(RuntimeError):
 class TopicLog:
     """Appends records to the schema topic and reads it to its current end."""
 
-    def __init__(self, bootstrap_servers: str, topic: str) -> None:
+    def __init__(self, bootstrap_servers: str, topic: str, *, settings: Settings | None = None) -> None:
         self._bootstrap = bootstrap_servers
         self._topic = topic
+        self._settings = settings  # only its client security is used
         self._tp = TopicPartition(topic, 0)
         self._producer: AIOKafkaProducer | None = None
         self._consumer: AIOKafkaConsumer | None = None
@@ -164,12 +167,14 @@ class TopicLog:
         self._read_lock = asyncio.Lock()  # one reader of the shared consumer at a time
 
     async def start(self) -> None:
-        await asyncio.to_thread(_ensure_topic, self._bootstrap, self._topic)
+        settings = self._settings or Settings()
+        await asyncio.to_thread(_ensure_topic, self._bootstrap, self._topic, **kafka_options(settings))
         self._producer = AIOKafkaProducer(
             bootstrap_servers=self._bootstrap,
             client_id="onething-registry",
             acks="all",
             enable_idempotence=True,
+            **aiokafka_options(settings),
         )
         self._consumer, self._offsets = (
             AIOKafkaConsumer(
@@ -177,6 +182,7 @@ class TopicLog:
                 client_id="onething-registry",
                 group_id=None,
                 enable_auto_commit=False,
+                **aiokafka_options(settings),
             )
             for _ in range(2)
         )
@@ -241,6 +247,17 @@ class ApiError(Exception):
     def __init__(self, status: int, error_code: int, message: str) -> None:
         super().__init__(message)
         self.status, self.error_code, self.message = status, error_code, message
+
+
+UNAUTHORIZED = 40101
+
+
+def _check_token(request: web.Request, token: str) -> None:
+    """Refuse a write that does not carry the registry's bearer token (Confluent's 401 shape)."""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    # Constant-time comparison: the answer's timing must not reveal how much of a guess was right.
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        raise ApiError(401, UNAUTHORIZED, "Unauthorized: schema registry writes need a bearer token")
 
 
 def _subject_not_found(subject: str) -> ApiError:
@@ -336,12 +353,16 @@ class SchemaRegistryServer:
         host: str = "127.0.0.1",
         port: int = 18081,
         topic: str = SCHEMAS_TOPIC,
+        token: str = "",
+        settings: Settings | None = None,
     ) -> None:
         self.host = host
         self.port = port
         self.topic = topic
         self.index = Index()
-        self._log = TopicLog(bootstrap_servers, topic)
+        # Non-empty: registering schemas and changing levels need `Authorization: Bearer <token>`.
+        self._token = token
+        self._log = TopicLog(bootstrap_servers, topic, settings=settings)
         self._write_lock = asyncio.Lock()
         self._runner: web.AppRunner | None = None
 
@@ -374,6 +395,8 @@ class SchemaRegistryServer:
     def _app(self) -> web.Application:
         app = web.Application(middlewares=[_errors])
         get, post, put = web.get, web.post, web.put
+        # Lookups and compatibility tests are POSTs that change nothing: they stay open like reads.
+        register, put_config = self._guarded(self._register), self._guarded(self._put_config)
         app.add_routes(
             [
                 get("/", self._root),
@@ -384,18 +407,29 @@ class SchemaRegistryServer:
                 get("/subjects", self._subjects),
                 post("/subjects/{subject}", self._lookup),
                 get("/subjects/{subject}/versions", self._versions),
-                post("/subjects/{subject}/versions", self._register),
+                post("/subjects/{subject}/versions", register),
                 get("/subjects/{subject}/versions/{version}", self._version),
                 get("/subjects/{subject}/versions/{version}/schema", self._version_schema),
                 post("/compatibility/subjects/{subject}/versions", self._test),
                 post("/compatibility/subjects/{subject}/versions/{version}", self._test),
                 get("/config", self._get_config),
-                put("/config", self._put_config),
+                put("/config", put_config),
                 get("/config/{subject}", self._get_config),
-                put("/config/{subject}", self._put_config),
+                put("/config/{subject}", put_config),
             ]
         )
         return app
+
+    def _guarded(self, handler: Handler) -> Handler:
+        """The handler, behind the bearer token when the registry has one."""
+        if not self._token:
+            return handler
+
+        async def guarded(request: web.Request) -> web.StreamResponse:
+            _check_token(request, self._token)
+            return await handler(request)
+
+        return guarded
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -583,7 +617,11 @@ def serve_forever(settings: Settings, *, host: str = "127.0.0.1") -> None:
 
 async def _serve(settings: Settings, host: str) -> None:
     server = SchemaRegistryServer(
-        bootstrap_servers=settings.bootstrap_servers, host=host, port=settings.registry_port
+        bootstrap_servers=settings.bootstrap_servers,
+        host=host,
+        port=settings.registry_port,
+        token=settings.registry_token,
+        settings=settings,
     )
     await server.start()
     stopping = asyncio.Event()

@@ -64,6 +64,8 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "ONETHING_METRICS_PORT": str(settings.metrics_port),
         "ONETHING_HOME": str(settings.home),
         "ONETHING_EXTRA_DEPARTMENTS": ",".join(settings.extra_departments),
+        # `onething run` refuses the public demo key; tests run with a key of their own.
+        "ONETHING_TOKEN_KEY": "integration-tests-token-key",
     }
 
 
