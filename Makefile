@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint broker-up broker-down clean
+.PHONY: install demo test test-tools lint broker-up broker-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m streams.dashboard.vendor  # ECharts from npm, for the dashboard
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -19,12 +20,24 @@ demo: install
 	$(BIN)/onething demo
 
 # The tests start their own broker (once per session) from the cached Kafka jars.
-test: install
+test: install test-tools
 	$(BIN)/onething broker install
 	$(BIN)/ruff check streams agents tests
 	$(BIN)/onething schemas check
 	$(BIN)/onething graph --check
 	$(BIN)/pytest -ra
+
+# Debian's chromium, prometheus and a CJK font for the dashboard and Prometheus tests, when missing.
+test-tools:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
+	{ command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || missing="$$missing fonts-wqy-zenhei"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	elif [ -n "$$missing" ]; then \
+		echo "missing:$$missing (sudo apt-get install$$missing); their tests will skip"; \
+	fi
 
 lint: install
 	$(BIN)/ruff check streams agents tests

@@ -21,6 +21,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.acls",
     "streams.commands.deadletters",
     "streams.issues.cli",
+    "streams.dashboard.cli",
 ]
 
 

@@ -27,6 +27,9 @@ class Settings:
     metrics_port: int = 9464
     # Loopback by default; containers set 0.0.0.0 so Prometheus can scrape from outside.
     metrics_host: str = "127.0.0.1"
+    # The operators' dashboard (with /metrics and /healthz) served by `onething run`; 0 turns it off.
+    dashboard_port: int = 8080
+    dashboard_host: str = "127.0.0.1"
     # "module:attribute" departments not (yet) installed as packages, e.g. while developing one.
     extra_departments: tuple[str, ...] = ()
     # The platform clock: 1.0 is real time; 86400 runs a day per second (simulations, tests).
@@ -68,6 +71,8 @@ class Settings:
             partitions=int(env.get("ONETHING_PARTITIONS", cls.partitions)),
             metrics_port=int(env.get("ONETHING_METRICS_PORT", cls.metrics_port)),
             metrics_host=env.get("ONETHING_METRICS_HOST", cls.metrics_host),
+            dashboard_port=int(env.get("ONETHING_DASHBOARD_PORT", cls.dashboard_port)),
+            dashboard_host=env.get("ONETHING_DASHBOARD_HOST", cls.dashboard_host),
             clock_speed=float(env.get("ONETHING_CLOCK_SPEED", cls.clock_speed)),
             clock_origin=float(env["ONETHING_CLOCK_ORIGIN"]) if env.get("ONETHING_CLOCK_ORIGIN") else None,
             extra_departments=tuple(

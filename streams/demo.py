@@ -18,6 +18,7 @@ from streams.config import Settings
 from streams.eventlog import EventLog
 from streams.events import Event
 from streams.identifiers import tokenize_citizen_id
+from streams.preflight import check_demo_can_start
 from streams.service_desk import ServiceDesk
 from streams.simulate import SimulatedCase, case_summary, outcome, pick_flows, submit_cases
 from streams.startup import Connection, connect
@@ -97,6 +98,7 @@ def run_demo(
 ) -> int:
     settings = replace(settings, clock_speed=DEMO_CLOCK_SPEED, clock_origin=time.time())
     say = (lambda *_: None) if as_json else print
+    check_demo_can_start(settings)  # before anything starts: name the busy port or running worker
     connection = connect(settings)
     worker_log = settings.state_dir / "demo-worker.log"
     # The demo tokenizes its made-up citizens with the public demo key, and says so.

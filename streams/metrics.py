@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from prometheus_client import Counter, Histogram, start_http_server
 
+from streams.ports import require_free
+
 EVENTS_CONSUMED = Counter(
     "onething_events_consumed",
     "Events decoded by a department or the tracker",
@@ -28,4 +30,5 @@ CASES = Counter("onething_cases", "Cases seen by the tracker, by outcome", ["flo
 def serve(port: int, host: str = "127.0.0.1") -> None:
     """Expose /metrics on ``port``; 0 keeps metrics in-process only."""
     if port:
+        require_free(port, host, what="Prometheus metrics", setting="ONETHING_METRICS_PORT")
         start_http_server(port, addr=host)

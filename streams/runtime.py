@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 
 import faust
 
-from streams import metrics
+from streams import metrics, operations
 from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
 from streams.delivery import BROKER_RECORD_LIMIT, PublishRefused, deliver
 from streams.delivery import dead_letter as write_dead_letter
@@ -217,5 +217,6 @@ def run_worker(
     if flow_map is not None:
         worker.add_tracker(flow_map)
         add_issue_loop(worker)
+    operations.install(worker, flow_map)  # named agents, case gauges, consumer lag, the dashboard
     metrics.serve(connection.settings.metrics_port, connection.settings.metrics_host)
     faust.Worker(app, loglevel="INFO", quiet=True).execute_from_commandline()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from streams import metrics
+from streams import durations, metrics
 from streams.calendar import add_working_days, working_days_between
 from streams.department import REJECTED
 from streams.events import Event, NewEvent
@@ -47,6 +47,7 @@ def new_case_state() -> dict[str, Any]:
         "submissions": 0,
         "departments": [],
         "matter_due": {},  # matter key -> deadline (ms), from when its trigger arrived
+        "matter_started": {},  # matter key -> when its trigger arrived (ms)
         "missed": [],  # deadlines already reported: "case" or a matter key
         "seen": [],  # event types seen, so matters whose trigger came early still get a deadline
         "last": None,  # envelope of the latest event, the cause of anything the timer publishes
@@ -83,6 +84,10 @@ class CaseTracker:
         for matter in self.flow_map.by_done_event.get(event.type, ()):
             if matter.key not in state["done"]:
                 state["done"] = [*state["done"], matter.key]
+                started = state.get("matter_started", {}).get(matter.key)
+                durations.observe_matter(
+                    matter.department, matter.key, started, millis(event.envelope["occurred_at"])
+                )
                 state["departments"] = sorted({*state["departments"], matter.department})
         self._start_matters(state, event)
         return self._decide(state, event)
@@ -104,12 +109,13 @@ class CaseTracker:
         if state["flow"] is None:
             return
         now = from_millis(millis(event.envelope["occurred_at"]))
-        due = dict(state["matter_due"])
+        due, started = dict(state["matter_due"]), dict(state.get("matter_started", {}))
         for key in state["required"]:
             matter = self.flow_map.matters[key]
             if key not in due and all(t in state["seen"] for t in matter.triggers):
                 due[key] = millis(add_working_days(now, matter.sla_working_days))
-        state["matter_due"] = due
+                started[key] = millis(now)
+        state["matter_due"], state["matter_started"] = due, started
 
     def _decide(self, state: dict[str, Any], event: Event) -> tuple[dict[str, Any], list[OutgoingRecord]]:
         if state["flow"] is None:
@@ -124,6 +130,7 @@ class CaseTracker:
         elif all(m in state["done"] for m in state["required"]):
             state["status"] = COMPLETED
             outcome = NewEvent("CaseCompleted", self._completion(state, event))
+            durations.observe_case(outcome.payload)
         else:
             return state, []
         metrics.CASES.labels(state["flow"], state["status"]).inc()

@@ -52,6 +52,7 @@ def settings(broker: LocalBroker, home: Path) -> Settings:
         bootstrap_servers=broker.bootstrap,
         registry_port=free_port(),
         metrics_port=free_port(),
+        dashboard_port=free_port(),
         home=home,
         extra_departments=("tests.integration.faulty:department",),
     )
@@ -62,6 +63,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "ONETHING_BOOTSTRAP": settings.bootstrap_servers,
         "ONETHING_REGISTRY_PORT": str(settings.registry_port),
         "ONETHING_METRICS_PORT": str(settings.metrics_port),
+        "ONETHING_DASHBOARD_PORT": str(settings.dashboard_port),
         "ONETHING_HOME": str(settings.home),
         "ONETHING_EXTRA_DEPARTMENTS": ",".join(settings.extra_departments),
         # `onething run` refuses the public demo key; tests run with a key of their own.

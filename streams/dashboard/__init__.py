@@ -1,0 +1,1 @@
+"""The operators' dashboard: live pages over the event log, served beside /metrics and /healthz."""

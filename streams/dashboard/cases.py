@@ -1,0 +1,118 @@
+"""Cases folded from the event log: each case's flow, state, deadlines and who held each matter.
+
+Pure: events in, plain data out. The tracker's table answers "what is open on this worker"; the
+dashboard answers from the log, so it sees every worker's cases and their whole history.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from streams.calendar import add_working_days, working_days_between
+from streams.department import REJECTED
+from streams.events import Event
+from streams.flows import FlowMap
+from streams.tracker import from_millis, millis
+
+OPEN, OVERDUE, COMPLETED, REJECTED_STATE = "open", "overdue", "completed", "rejected"
+STATES = (OPEN, OVERDUE, COMPLETED, REJECTED_STATE)
+
+
+@dataclass(frozen=True)
+class Holding:
+    """One matter of a case: which department held it, from when, until when, against which deadline."""
+
+    matter: str
+    department: str
+    started: int | None  # ms; None while its trigger has not arrived
+    due: int | None
+    ended: int | None  # done or rejected
+    rejected: bool
+
+    @property
+    def late(self) -> bool:
+        """Finished after its deadline, or still held past it (checked against ``now`` elsewhere)."""
+        return self.due is not None and self.ended is not None and self.ended > self.due
+
+    def held_working_days(self, now: int) -> float | None:
+        if self.started is None:
+            return None
+        return round(working_days_between(from_millis(self.started), from_millis(self.ended or now)), 2)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    case_id: str
+    flow: str
+    state: str  # one of STATES
+    started: int
+    due: int
+    ended: int | None
+    escalated: bool
+    holdings: tuple[Holding, ...]
+
+    @property
+    def open(self) -> bool:
+        return self.state in (OPEN, OVERDUE)
+
+
+def by_case(events: Iterable[Event]) -> dict[str, list[Event]]:
+    grouped: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        grouped[event.case_id].append(event)
+    return grouped
+
+
+def fold_case(case_id: str, events: list[Event], flow_map: FlowMap, now: datetime) -> CaseView | None:
+    """The case's view, or None when these events are not an 一件事 case (an issue, say)."""
+    events = sorted(events, key=lambda e: millis(e.envelope["occurred_at"]))
+    application = next((e for e in events if e.type in flow_map.by_application), None)
+    if application is None:
+        return None
+    flow = flow_map.by_application[application.type]
+    first: dict[str, int] = {}
+    for event in events:
+        first.setdefault(event.type, millis(event.envelope["occurred_at"]))
+    started = first[application.type]
+    due = millis(add_working_days(from_millis(started), flow.sla_working_days))
+    rejections = {
+        f"{e['department']}.{e['matter']}": millis(e.envelope["occurred_at"])
+        for e in events
+        if e.type == REJECTED
+    }
+    holdings = []
+    for key in flow_map.required_matters(flow, application.payload):
+        matter = flow_map.matters[key]
+        triggers = [first.get(t) for t in matter.triggers]
+        begun = max(triggers) if all(t is not None for t in triggers) else None
+        ended = first.get(matter.done) or rejections.get(key)
+        holdings.append(
+            Holding(
+                matter=key,
+                department=matter.department,
+                started=begun,
+                due=None
+                if begun is None
+                else millis(add_working_days(from_millis(begun), matter.sla_working_days)),
+                ended=ended if begun is not None else None,
+                rejected=key in rejections and first.get(matter.done) is None,
+            )
+        )
+    ended = first.get("CaseCompleted") or first.get("CaseRejected")
+    escalated = "CaseEscalated" in first
+    if "CaseCompleted" in first:
+        state = COMPLETED
+    elif "CaseRejected" in first:
+        state = REJECTED_STATE
+    else:
+        state = OVERDUE if escalated or millis(now) > due else OPEN
+    return CaseView(case_id, flow.name, state, started, due, ended, escalated, tuple(holdings))
+
+
+def fold_cases(events: Iterable[Event], flow_map: FlowMap, now: datetime) -> list[CaseView]:
+    """Every case in the log, newest first."""
+    views = [fold_case(case_id, evs, flow_map, now) for case_id, evs in by_case(events).items()]
+    return sorted((v for v in views if v is not None), key=lambda v: v.started, reverse=True)

@@ -1,0 +1,116 @@
+"""The log as the pages see it: one fold per new version of the log, shared by every request."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from streams.clock import Clock
+from streams.dashboard import pages
+from streams.dashboard.cases import CaseView, by_case, fold_cases
+from streams.eventlog import DeadLetterRecord, EventLog
+from streams.events import Event
+from streams.flows import Flow, FlowMap
+
+REFOLD_SECONDS = 5.0
+
+
+@dataclass
+class Snapshot:
+    """Everything read up to one moment; page data is computed on first use, then kept."""
+
+    version: tuple[int, int]
+    events: list[Event]
+    letters: list[DeadLetterRecord]
+    flows: Sequence[Flow]
+    flow_map: FlowMap
+    names: dict[str, str]
+    now: datetime
+
+    @cached_property
+    def grouped(self) -> dict[str, list[Event]]:
+        return by_case(self.events)
+
+    @cached_property
+    def views(self) -> list[CaseView]:
+        return fold_cases(self.events, self.flow_map, self.now)
+
+    @cached_property
+    def overview(self) -> dict[str, Any]:
+        data = pages.overview(self.views, self.flows)
+        board = self.issues
+        data["issues"] = {
+            "open": sum(r["open"] for r in board["issues"]),
+            "overdue": sum(r["overdue"] for r in board["issues"]),
+        }
+        data["dead_letters"] = len(self.letters)
+        data["events"] = len(self.events)
+        return data
+
+    @cached_property
+    def departments(self) -> dict[str, Any]:
+        return pages.departments(self.views, self.names, self.now)
+
+    @cached_property
+    def flow_maps(self) -> list[dict[str, Any]]:
+        return pages.flow_maps(self.views, self.flow_map, self.names)
+
+    @cached_property
+    def issues(self) -> dict[str, Any]:
+        return pages.issue_board(self.grouped, self.now)
+
+    @cached_property
+    def dead_letters(self) -> dict[str, Any]:
+        return pages.dead_letters(self.letters)
+
+    @cached_property
+    def report(self) -> dict[str, Any]:
+        return pages.report(self.events, self.flows)
+
+    def case(self, case_id: str) -> dict[str, Any] | None:
+        events = self.grouped.get(case_id)
+        if not events:
+            return None
+        view = next((v for v in self.views if v.case_id == case_id), None)
+        return pages.case_timeline(case_id, events, view, self.names, self.now)
+
+    def issue(self, issue_id: str) -> dict[str, Any] | None:
+        events = self.grouped.get(issue_id)
+        if not events or issue_id not in pages.issue_ids({issue_id: events}):
+            return None
+        return pages.issue_timeline(issue_id, events, self.names)
+
+
+class LiveLog:
+    """Follows the event log; hands out the latest snapshot, rebuilt only when the log grew."""
+
+    def __init__(
+        self, log: EventLog, flows: Sequence[Flow], flow_map: FlowMap, names: dict[str, str], clock: Clock
+    ) -> None:
+        self.log, self.flows, self.flow_map, self.names, self.clock = log, flows, flow_map, names, clock
+        self._lock = threading.Lock()
+        self._latest: Snapshot | None = None
+        self._folded_at = 0.0
+
+    def version(self) -> tuple[int, int]:
+        return len(self.log.all_events()), len(self.log.dead_letters)
+
+    def snapshot(self) -> Snapshot:
+        events, letters = self.log.all_events(), list(self.log.dead_letters)
+        version = (len(events), len(letters))
+        with self._lock:
+            latest = self._latest
+            # Deadlines pass with time alone: refold every REFOLD_SECONDS even if nothing came.
+            stale = latest is None or latest.version != version
+            if stale or time.monotonic() - self._folded_at > REFOLD_SECONDS:
+                self._folded_at = time.monotonic()
+                latest = Snapshot(
+                    version, events, letters, self.flows, self.flow_map, self.names, self.clock.now()
+                )
+                self._latest = latest
+            return latest

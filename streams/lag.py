@@ -1,0 +1,140 @@
+"""Consumer lag: how far each agent's committed offsets trail the log's end, per partition.
+
+Faust keeps one committed offset per topic partition for all agents of an app (one consumer
+group), so an agent's lag on partition p is the sum, over the topics it consumes, of end offset
+minus committed offset. Read from the broker with kafka-python's admin client, off the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+
+from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from prometheus_client import Gauge
+
+log = logging.getLogger(__name__)
+
+# Real seconds between two samples; a scrape every 15 s sees a fresh one.
+SAMPLE_SECONDS = float(os.environ.get("ONETHING_LAG_SECONDS", "5"))
+
+CONSUMER_LAG = Gauge(
+    "onething_consumer_lag",
+    "Records not yet committed by an agent's consumer group, summed over the agent's topics",
+    ["worker", "group", "agent", "partition"],
+)
+REGISTRY_UP = Gauge("onething_registry_up", "1 when the schema registry answered the last probe", ["worker"])
+
+Offsets = Mapping[tuple[str, int], int]
+
+
+def lag_by_agent(
+    agent_topics: Mapping[str, Iterable[str]],
+    committed: Offsets,
+    ends: Offsets,
+    *,
+    assigned: set[tuple[str, int]] | None = None,
+) -> dict[tuple[str, int], int]:
+    """(agent, partition) → records behind. A partition never committed is behind by its end
+    offset (agents start from the earliest record). Only ``assigned`` partitions when given, so
+    workers sharing a group each report their own share."""
+    lag: dict[tuple[str, int], int] = {}
+    for agent, topics in agent_topics.items():
+        for topic in topics:
+            for (end_topic, partition), end in ends.items():
+                if end_topic != topic or (assigned is not None and (topic, partition) not in assigned):
+                    continue
+                behind = max(end - committed.get((topic, partition), 0), 0)
+                lag[(agent, partition)] = lag.get((agent, partition), 0) + behind
+    return lag
+
+
+class OffsetReader:
+    """Committed and end offsets through one admin client and one group-less consumer, kept open."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="onething-lag")
+        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+
+    def read(self, group: str, topics: Iterable[str]) -> tuple[Offsets, Offsets]:
+        """(committed offsets of ``group``, end offsets) for every partition of ``topics``."""
+        offsets = self.admin.list_group_offsets({group: None}).get(group, {})
+        committed = {
+            (tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0
+        }
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in topics
+            for p in self.consumer.partitions_for_topic(topic) or ()
+        ]
+        ends = self.consumer.end_offsets(partitions) if partitions else {}
+        return committed, {(tp.topic, tp.partition): end for tp, end in ends.items()}
+
+    def close(self) -> None:
+        self.consumer.close()
+        self.admin.close()
+
+
+def registry_answers(url: str, timeout: float = 3.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/subjects", timeout=timeout) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+class LagSampler:
+    """Samples lag and registry health into gauges on a daemon thread, every SAMPLE_SECONDS."""
+
+    def __init__(
+        self,
+        *,
+        worker: str,
+        bootstrap: str,
+        group: str,
+        agent_topics: Mapping[str, Iterable[str]],
+        registry_url: str,
+        assigned: Callable[[], set[tuple[str, int]] | None] = lambda: None,
+    ) -> None:
+        self.worker, self.bootstrap, self.group = worker, bootstrap, group
+        self.agent_topics = {agent: sorted(topics) for agent, topics in agent_topics.items()}
+        self.registry_url = registry_url
+        self.assigned = assigned
+        self._reported: set[tuple[str, int]] = set()
+        self._reader: OffsetReader | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="consumer-lag", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def sample(self) -> None:
+        topics = sorted({t for topics in self.agent_topics.values() for t in topics})
+        if self._reader is None:
+            self._reader = OffsetReader(self.bootstrap)
+        committed, ends = self._reader.read(self.group, topics)
+        lag = lag_by_agent(self.agent_topics, committed, ends, assigned=self.assigned())
+        # A partition that moved to another worker is that worker's to report now.
+        for agent, partition in self._reported - set(lag):
+            CONSUMER_LAG.remove(self.worker, self.group, agent, str(partition))
+        for (agent, partition), behind in lag.items():
+            CONSUMER_LAG.labels(self.worker, self.group, agent, str(partition)).set(behind)
+        self._reported = set(lag)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            REGISTRY_UP.labels(self.worker).set(1 if registry_answers(self.registry_url) else 0)
+            try:
+                self.sample()
+            except Exception as exc:  # a broker hiccup must not end the sampling for good
+                log.warning("consumer lag not sampled: %s", exc)
+                if self._reader is not None:
+                    self._reader.close()
+                    self._reader = None
+            self._stop.wait(SAMPLE_SECONDS)

@@ -1,0 +1,169 @@
+"""The operators' dashboard in a real headless Chromium: every page loads with data from the log,
+a case reaches its timeline and an issue its history by clicking, and pages update themselves."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+
+from streams.issues import model as m
+from streams.issues import simulate_issues
+from tests.integration.faulty import CRASH
+from tests.integration.test_restaurant_flow import outcome, submit
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGES = {  # route → (a heading the page shows, a selector that only matches rows of data)
+    "#/": ("各流程办件状态", "a.case-link"),
+    "#/departments": ("超期清单", "#page table tbody tr td:has-text('市场监管局')"),
+    "#/flows/open_restaurant": ("流程图", "#page table tbody tr td:has-text('BusinessLicenseIssued')"),
+    "#/issues": ("企业诉求看板", "a.issue-link"),
+    "#/dead-letters": ("死信", "#page td:has-text('inspection backend returned 500')"),
+    "#/report": ("改革前后对比", "#page td:has-text('材料')"),
+}
+
+
+def get_json(url: str) -> dict | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return json.load(response)
+    except OSError:
+        return None
+
+
+def wait_until(check, timeout: float = 90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.5)
+    return None
+
+
+@pytest.fixture(scope="module")
+def dashboard(settings, worker):
+    url = f"http://127.0.0.1:{settings.dashboard_port}"
+    assert wait_until(lambda: get_json(f"{url}/healthz")), f"no dashboard at {url}"
+    return url
+
+
+@pytest.fixture(scope="module")
+def platform_data(connection, desk, event_log, dashboard):
+    """A completed, a rejected and a dead-lettered restaurant case, and a few enterprise issues."""
+    completed = submit(desk, "看板面馆", 120.0, signboard=None)
+    rejected = submit(desk, "看板小吃", 60.0, materials=["business_premises_proof"])
+    crashed = submit(desk, CRASH, 90.0, signboard=None)
+    for case in (completed, rejected, crashed):
+        outcome(event_log, case.case_id)
+    issues = simulate_issues(connection, count=3, seed=5)
+    for issue in issues:
+        assert event_log.wait_until(
+            lambda i=issue: any(e.type == m.ASSIGNED for e in event_log.events(i)), 90
+        )
+    # The dashboard reads the same log on its own: wait until it has read these too.
+    for path in [f"cases/{completed.case_id}", f"cases/{rejected.case_id}", *(f"issues/{i}" for i in issues)]:
+        assert wait_until(lambda p=path: get_json(f"{dashboard}/api/{p}")), f"the dashboard never saw {path}"
+    return {"completed": completed.case_id, "rejected": rejected.case_id, "issues": issues}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (Debian's chromium package; .ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, dashboard):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    tab = context.new_page()
+    tab.requests = []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.goto(dashboard + "/")
+    yield tab
+    context.close()
+
+
+def loaded(page, name: str, timeout: float = 30_000) -> None:
+    page.wait_for_selector(f'#page[data-loaded="true"][data-page="{name}"]', timeout=timeout)
+
+
+def shoot(page, tmp_path, name: str) -> None:
+    path = tmp_path / f"dashboard-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+
+
+def test_every_page_loads_with_data_and_charts_from_the_local_echarts(
+    page, platform_data, dashboard, tmp_path
+):
+    for route, (heading, data) in PAGES.items():
+        page.goto(f"{dashboard}/{route}")
+        name = route.split("/")[1] or "overview"
+        loaded(page, name)
+        page.wait_for_selector(f"text={heading}")
+        assert page.locator(data).count() >= 1, f"{route}: no data ({data})"
+        assert page.locator("#page canvas").count() >= 1, f"{route}: no chart drawn"
+        shoot(page, tmp_path, name)
+    assert page.evaluate("typeof echarts.init") == "function"
+    # Everything came from the dashboard itself: the page needs no internet.
+    assert {urlparse(u).netloc for u in page.requests} == {urlparse(dashboard).netloc}
+
+
+def test_clicking_a_case_reaches_its_timeline(page, platform_data, tmp_path):
+    case_id = platform_data["completed"]
+    loaded(page, "overview")
+    page.click(f'a.case-link:text-is("{case_id}")')
+    loaded(page, "case")
+    assert case_id in page.inner_text("#case-title")
+    timeline = page.inner_text("#page")
+    assert "市场监管局" in timeline  # who held it, by display name
+    assert "BusinessLicenseIssued" in timeline and "CaseCompleted" in timeline
+    shoot(page, tmp_path, "case")
+
+
+def test_clicking_an_issue_reaches_its_history(page, platform_data, dashboard, tmp_path):
+    issue_id = platform_data["issues"][0]
+    page.goto(f"{dashboard}/#/issues")
+    loaded(page, "issues")
+    page.click(f'a.issue-link:text-is("{issue_id}")')
+    loaded(page, "issue")
+    assert issue_id in page.inner_text("#issue-title")
+    history = page.inner_text("#page")
+    assert "提出诉求" in history and "受理" in history and "分派" in history
+    shoot(page, tmp_path, "issue")
+
+
+def test_a_new_case_appears_without_reloading_and_english_is_one_click_away(
+    page, platform_data, desk, event_log
+):
+    loaded(page, "overview")
+    page.evaluate("window.notReloaded = true")
+    newcomer = submit(desk, "实时刷新餐馆", 100.0, signboard=None)
+    page.wait_for_selector(f'a.case-link:text-is("{newcomer.case_id}")', timeout=60_000)
+    assert page.evaluate("window.notReloaded") is True
+
+    page.click("#lang")
+    page.wait_for_selector("text=Cases per flow and state")
+    assert page.inner_text("#nav").split()[0] == "Overview"

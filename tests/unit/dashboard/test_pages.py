@@ -1,0 +1,132 @@
+"""What the dashboard's pages show for a handful of restaurant cases, folded from their events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from agents import fire_rescue, flows, health, market_regulation, urban_management
+from streams.calendar import CHINA
+from streams.case_gauges import tally
+from streams.dashboard import pages
+from streams.dashboard.cases import fold_cases
+from streams.envelope import new_envelope
+from streams.events import Event
+from streams.flows import FlowMap
+from streams.tracker import from_millis, new_case_state
+
+DEPARTMENTS = [d.department for d in (market_regulation, urban_management, fire_rescue, health)]
+FLOW_MAP = FlowMap([flows.open_restaurant], DEPARTMENTS)
+NAMES = {"fire_rescue": "消防救援支队", "market_regulation": "市场监管局"}
+# Monday 16 November 2026, 09:00 Beijing time.
+MONDAY = datetime(2026, 11, 16, 9, tzinfo=CHINA)
+DAY_MS = 86400 * 1000
+
+
+def at(event_type: str, case_id: str, day: float, **payload) -> Event:
+    envelope = new_envelope(
+        event_type=event_type,
+        case_id=case_id,
+        department="x",
+        agent_version="1",
+        subject="s",
+        occurred_at=int(MONDAY.timestamp() * 1000 + day * DAY_MS),
+    )
+    # Decoded events carry datetimes, as the Avro logical type gives them back.
+    envelope["occurred_at"] = from_millis(envelope["occurred_at"])
+    return Event(event_type, payload, envelope)
+
+
+def application(case_id: str, area: float) -> Event:
+    return at(
+        "RestaurantApplicationSubmitted",
+        case_id,
+        0,
+        premises_area_m2=area,
+        signboard_text=None,
+        channel="ONLINE",
+        materials=["a", "b"],
+    )
+
+
+def log() -> list[Event]:
+    """C-DONE: a small restaurant, finished on day 1. C-LATE: a large one whose fire check never came."""
+    done = [
+        application("C-DONE", 80.0),
+        at("BusinessLicenseIssued", "C-DONE", 0.1),
+        at("FoodBusinessPermitIssued", "C-DONE", 1),
+        at("HealthCertificatesIssued", "C-DONE", 1),
+    ]
+    done.append(
+        at("CaseCompleted", "C-DONE", 1, flow="open_restaurant", elapsed_working_days=1.0, on_time=True)
+    )
+    late = [
+        application("C-LATE", 450.0),
+        at("BusinessLicenseIssued", "C-LATE", 0.1),
+        at("FoodBusinessPermitIssued", "C-LATE", 2),
+        at("HealthCertificatesIssued", "C-LATE", 2),
+    ]
+    return done + late
+
+
+# Five weeks later: past the 13 working days of the flow and the fire check's own deadline.
+LATER = datetime(2026, 12, 21, 9, tzinfo=CHINA)
+
+
+def test_a_case_past_its_sla_shows_as_overdue_and_a_finished_one_as_completed():
+    views = {v.case_id: v for v in fold_cases(log(), FLOW_MAP, LATER)}
+    assert views["C-DONE"].state == "completed"
+    assert views["C-LATE"].state == "overdue"
+
+    overview = pages.overview(list(views.values()), [flows.open_restaurant])
+    [restaurant] = overview["flows"]
+    assert (restaurant["completed"], restaurant["overdue"], restaurant["open"]) == (1, 1, 0)
+    late_row = next(c for c in overview["cases"] if c["case_id"] == "C-LATE")
+    assert late_row["holders"] == ["fire_rescue"]
+
+
+def test_the_fire_department_carries_the_overdue_check_in_its_backlog():
+    data = pages.departments(fold_cases(log(), FLOW_MAP, LATER), NAMES, LATER)
+    fire = next(d for d in data["departments"] if d["department"] == "fire_rescue")
+    assert (fire["backlog"], fire["overdue"]) == (1, 1)
+    [overdue] = data["overdue"]
+    assert (overdue["case_id"], overdue["matter"]) == ("C-LATE", "fire_rescue.fire_safety_inspection")
+    market = next(d for d in data["departments"] if d["department"] == "market_regulation")
+    assert market["done"] == 4 and market["backlog"] == 0
+
+
+def test_a_timeline_says_who_held_the_case_and_where_the_deadline_was_lost():
+    events = [e for e in log() if e.case_id == "C-LATE"]
+    [view] = fold_cases(events, FLOW_MAP, LATER)
+    timeline = pages.case_timeline("C-LATE", events, view, NAMES, LATER)
+    lost = [h["matter"] for h in timeline["holdings"] if h["deadline_lost"]]
+    assert lost == ["fire_rescue.fire_safety_inspection"]
+    licence = next(h for h in timeline["holdings"] if h["matter"] == "market_regulation.business_license")
+    assert licence["name"] == "市场监管局" and licence["working_days"] == 0.1
+    assert [e["type"] for e in timeline["events"]][0] == "RestaurantApplicationSubmitted"
+    assert timeline["text"]  # the same lines `onething cases show` prints
+
+
+def test_the_flow_map_counts_the_cases_on_each_declared_edge():
+    [restaurant] = pages.flow_maps(fold_cases(log(), FLOW_MAP, LATER), FLOW_MAP, NAMES)
+    edges = {(e["source"], e["target"]): e["count"] for e in restaurant["edges"]}
+    assert edges[("RestaurantApplicationSubmitted", "market_regulation.business_license")] == 2
+    assert edges[("market_regulation.business_license", "fire_rescue.fire_safety_inspection")] == 1
+    fire = next(n for n in restaurant["nodes"] if n["id"] == "fire_rescue.fire_safety_inspection")
+    assert (fire["held"], fire["done"]) == (1, 0)
+
+
+def test_case_gauges_count_open_and_overdue_cases_by_flow_and_department():
+    state = new_case_state() | {
+        "flow": "open_restaurant",
+        "required": ["market_regulation.business_license", "fire_rescue.fire_safety_inspection"],
+        "done": ["market_regulation.business_license"],
+        "due_at": int(MONDAY.timestamp() * 1000) + 20 * DAY_MS,
+        "matter_due": {
+            "market_regulation.business_license": 0,
+            "fire_rescue.fire_safety_inspection": int(MONDAY.timestamp() * 1000) + 5 * DAY_MS,
+        },
+    }
+    cases, late_cases, matters, late_matters = tally([state, new_case_state()], LATER, FLOW_MAP)
+    assert cases["open_restaurant"] == 1 and late_cases["open_restaurant"] == 1
+    assert matters == {("open_restaurant", "fire_rescue"): 1}
+    assert late_matters == {("open_restaurant", "fire_rescue"): 1}
