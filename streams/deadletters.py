@@ -41,6 +41,7 @@ from streams.deadletter import (
     UNDECODABLE,
     header_map,
 )
+from streams.security import kafka_options
 from streams.topics import DEAD_LETTER_REPLAYS_TOPIC, DEAD_LETTER_TOPIC, dead_letter_replays_topic, provision
 
 KINDS = (UNDECODABLE, MISMATCHED_ENVELOPE, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, AGENT_FAILED)
@@ -231,6 +232,7 @@ class DeadLetterDesk:
             enable_auto_commit=False,
             max_partition_fetch_bytes=MAX_RECORD_BYTES,
             fetch_max_bytes=MAX_RECORD_BYTES * 4,
+            **kafka_options(settings),
         )
         self._producer: KafkaProducer | None = None
 
@@ -331,11 +333,13 @@ class DeadLetterDesk:
     def _ensure_producer(self) -> KafkaProducer:
         if self._producer is None:
             # A broker whose worker predates the replay record gets the topic now (idempotent).
-            provision(self._settings.bootstrap_servers, [dead_letter_replays_topic()])
+            security = kafka_options(self._settings)
+            provision(self._settings.bootstrap_servers, [dead_letter_replays_topic()], **security)
             self._producer = KafkaProducer(
                 bootstrap_servers=self._settings.bootstrap_servers,
                 acks="all",
                 max_request_size=MAX_RECORD_BYTES,
+                **security,
             )
         return self._producer
 

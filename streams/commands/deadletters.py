@@ -188,8 +188,9 @@ def _selection(args: argparse.Namespace) -> Selection:
 
 def _broker_answers(settings: Settings) -> bool:
     from streams.broker import kafka_answers  # answers in seconds, not a 30 s hang
+    from streams.security import kafka_options
 
-    if kafka_answers(settings.bootstrap_servers):
+    if kafka_answers(settings.bootstrap_servers, **kafka_options(settings)):
         return True
     print(f"onething: no Kafka broker answers at {settings.bootstrap_servers}", file=sys.stderr)
     return False
