@@ -16,8 +16,10 @@ faust could otherwise commit an offset past a message still in flight.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import faust
 
@@ -44,6 +46,8 @@ TRACKER = "tracker"
 # How often (real seconds) open cases are checked against their deadlines.
 DEADLINE_TICK_SECONDS = 1.0
 PLATFORM_VERSION = "0.1.0"
+# How long a stopping worker waits for the events in hand before committing what is finished.
+DRAIN_SECONDS = 10.0
 # Table keys are event or case ids; values are small JSON documents. JSON on both sides, because
 # faust's changelog recovery decodes keys with the table's serializer.
 TABLE_SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json", value_serializer="json")
@@ -219,4 +223,34 @@ def run_worker(
         add_issue_loop(worker)
     operations.install(worker, flow_map)  # named agents, case gauges, consumer lag, the dashboard
     metrics.serve(connection.settings.metrics_port, connection.settings.metrics_host)
-    faust.Worker(app, loglevel="INFO", quiet=True).execute_from_commandline()
+    GracefulWorker(app, loglevel="INFO", quiet=True).execute_from_commandline()
+
+
+class GracefulWorker(faust.Worker):
+    """On SIGTERM/SIGINT, finish the events in hand and commit them before faust stops.
+
+    faust revokes its tables and stops the consumer before its own final commit can land, so a
+    deploy used to make the next worker re-read everything since the last periodic commit.
+    """
+
+    async def _stop_on_signal(self, signal: Any) -> None:
+        try:
+            await commit_finished(self.app)
+        except Exception:  # stopping must go on whatever happens here
+            log.exception("could not commit before stopping; the next start re-reads from the last commit")
+        await super()._stop_on_signal(signal)
+
+
+async def commit_finished(app: faust.App, *, timeout: float = DRAIN_SECONDS) -> None:
+    """Take no new events, let the ones in hand finish, and commit their offsets."""
+    consumer = app.consumer
+    assignment = consumer.assignment()
+    app.flow_control.suspend()
+    consumer.pause_partitions(assignment)
+    deadline = asyncio.get_running_loop().time() + timeout
+    # faust tracks the messages its streams took and acks each once its agent moved on.
+    while consumer._unacked_messages and asyncio.get_running_loop().time() < deadline:
+        consumer._clean_unacked_messages()
+        await asyncio.sleep(0.05)
+    await consumer.commit()
+    log.info("committed finished events of %d partitions before stopping", len(assignment))
