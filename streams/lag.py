@@ -12,6 +12,7 @@ import os
 import threading
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from prometheus_client import Gauge
@@ -55,9 +56,12 @@ def lag_by_agent(
 class OffsetReader:
     """Committed and end offsets through one admin client and one group-less consumer, kept open."""
 
-    def __init__(self, bootstrap: str) -> None:
-        self.admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="onething-lag")
-        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    def __init__(self, bootstrap: str, **client_options: Any) -> None:
+        # client_options: the security options of streams.security.kafka_options.
+        self.admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="onething-lag", **client_options)
+        self.consumer = KafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, **client_options
+        )
 
     def read(self, group: str, topics: Iterable[str]) -> tuple[Offsets, Offsets]:
         """(committed offsets of ``group``, end offsets) for every partition of ``topics``."""
@@ -98,8 +102,10 @@ class LagSampler:
         agent_topics: Mapping[str, Iterable[str]],
         registry_url: str,
         assigned: Callable[[], set[tuple[str, int]] | None] = lambda: None,
+        client_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.worker, self.bootstrap, self.group = worker, bootstrap, group
+        self.client_options = dict(client_options or {})
         self.agent_topics = {agent: sorted(topics) for agent, topics in agent_topics.items()}
         self.registry_url = registry_url
         self.assigned = assigned
@@ -117,7 +123,7 @@ class LagSampler:
     def sample(self) -> None:
         topics = sorted({t for topics in self.agent_topics.values() for t in topics})
         if self._reader is None:
-            self._reader = OffsetReader(self.bootstrap)
+            self._reader = OffsetReader(self.bootstrap, **self.client_options)
         committed, ends = self._reader.read(self.group, topics)
         lag = lag_by_agent(self.agent_topics, committed, ends, assigned=self.assigned())
         # A partition that moved to another worker is that worker's to report now.

@@ -10,6 +10,7 @@ from prometheus_client import Info
 
 from streams.case_gauges import CaseGauges
 from streams.lag import LagSampler
+from streams.security import kafka_options
 
 if TYPE_CHECKING:
     import faust
@@ -73,6 +74,7 @@ def install(worker: Worker, flow_map: FlowMap | None) -> None:
         agent_topics=topics,
         registry_url=connection.registry_url,
         assigned=assigned,
+        client_options=kafka_options(settings),
     ).start()
 
     if settings.dashboard_port:
