@@ -4,7 +4,11 @@ a case reaches its timeline and an issue its history by clicking, and pages upda
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import time
 import urllib.request
 from urllib.parse import urlparse
@@ -13,6 +17,7 @@ import pytest
 
 from streams.issues import model as m
 from streams.issues import simulate_issues
+from tests.integration.conftest import free_port, worker_env
 from tests.integration.faulty import CRASH
 from tests.integration.test_restaurant_flow import outcome, submit
 
@@ -167,3 +172,24 @@ def test_a_new_case_appears_without_reloading_and_english_is_one_click_away(
     page.click("#lang")
     page.wait_for_selector("text=Cases per flow and state")
     assert page.inner_text("#nav").split()[0] == "Overview"
+
+
+def test_run_on_a_busy_dashboard_port_names_the_port_and_the_way_out(settings, worker):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        busy = holder.getsockname()[1]
+        env = {
+            **worker_env(settings),
+            "ONETHING_DASHBOARD_PORT": str(busy),
+            "ONETHING_METRICS_PORT": str(free_port()),
+        }
+        run = subprocess.run(
+            [sys.executable, "-m", "streams.cli", "run", "--app-id", "onething-busy-port"],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert run.returncode != 0
+    assert f"port {busy}" in run.stderr and "ONETHING_DASHBOARD_PORT" in run.stderr, run.stderr[-2000:]

@@ -145,7 +145,6 @@ const pages = {
     if (!d) { page.innerHTML = `<h2>${esc(id)}</h2><p>${esc(t("notfound"))}</p>`; return; }
     const c = d.case;
     const start = c ? c.started : (d.events[0] || {}).at;
-    const hours = (ms) => ms == null ? null : (ms - start) / 3600000;
     page.innerHTML = `<h2 id="case-title">${esc(t("case.title"))} · ${esc(id)} ${c ? stateTag(c.state) : ""}</h2>
       ${c ? `<p>${esc(t("col.flow"))}: ${esc(c.flow)} · ${esc(t("col.started"))}: ${when(c.started)} · ${esc(t("col.due"))}: ${when(c.due)} · ${esc(t("col.ended"))}: ${when(c.ended)}</p>` : ""}
       <div id="c-gantt" class="chart"></div>
@@ -160,14 +159,22 @@ const pages = {
           + (e.reason ? `<br><span class="muted">${esc(e.reason)}</span>` : ""), esc(e.cause || "—")]))}
       <pre>${esc(d.text.join("\n"))}</pre>`;
     const held = d.holdings.filter((h) => h.started);
+    // Deadlines only where they matter (missed, or still ahead of a matter in hand), so a case
+    // finished in seconds is not drawn against deadlines days away; the unit follows the span.
+    const now = Date.now();
+    const marks = held.map((h) => (h.deadline_lost || !h.ended ? h.due : null));
+    const span = Math.max(1, ...held.map((h) => (h.ended || now) - start), ...marks.filter((m) => m).map((m) => m - start));
+    const [unit, ms] = span < 120e3 ? ["s", 1e3] : span < 7200e3 ? ["min", 60e3] : span < 172800e3 ? ["h", 3600e3] : ["d", 86400e3];
+    const at = (v) => v == null ? null : Number(((v - start) / ms).toFixed(3));
     chart("c-gantt", {
       tooltip: {trigger: "axis", axisPointer: {type: "shadow"}}, grid: {left: 260},
-      xAxis: {type: "value", name: "h"}, yAxis: {type: "category", data: held.map((h) => `${lang === "zh" ? h.name : h.department} · ${h.matter.split(".")[1]}`)},
+      xAxis: {type: "value", name: unit}, yAxis: {type: "category", data: held.map((h) => `${lang === "zh" ? h.name : h.department} · ${h.matter.split(".")[1]}`)},
       series: [
-        {type: "bar", stack: "t", itemStyle: {color: "transparent"}, data: held.map((h) => num(hours(h.started)))},
-        {name: t("col.days"), type: "bar", stack: "t", data: held.map((h) => ({value: num(hours(h.ended || Date.now()) - hours(h.started)),
+        {type: "bar", stack: "t", itemStyle: {color: "transparent"}, data: held.map((h) => at(h.started))},
+        {name: t("col.days"), type: "bar", stack: "t", barMinWidth: 2, data: held.map((h) => ({value: Number((at(h.ended || now) - at(h.started)).toFixed(3)),
           itemStyle: {color: h.deadline_lost ? "#e53935" : "#43a047"}}))},
-        {name: t("col.deadline"), type: "scatter", symbol: "diamond", color: "#000", data: held.map((h, i) => [num(hours(h.due)), i])},
+        {name: t("col.deadline"), type: "scatter", symbol: "diamond", symbolSize: 12, color: "#000",
+          data: marks.map((m, i) => (m ? [at(m), i] : null)).filter((p) => p)},
       ],
     });
   },
