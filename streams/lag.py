@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from prometheus_client import Gauge
+
+from streams.registry.service import answers as registry_answers
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +81,6 @@ class OffsetReader:
     def close(self) -> None:
         self.consumer.close()
         self.admin.close()
-
-
-def registry_answers(url: str, timeout: float = 3.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url.rstrip('/')}/subjects", timeout=timeout) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 class LagSampler:

@@ -19,7 +19,9 @@ from tests.integration.test_restaurant_flow import outcome, submit
 
 pytestmark = pytest.mark.integration
 
-RULES = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "rules.yml"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+RULES = DEPLOY / "prometheus" / "rules.yml"
+DASHBOARDS = DEPLOY / "grafana" / "dashboards"
 PROMETHEUS = shutil.which("prometheus")
 PROMTOOL = shutil.which("promtool")
 BURST = 150  # applications at once: enough that the agents fall behind for a few samples
@@ -29,6 +31,29 @@ def test_the_alert_rules_pass_promtool():
     if PROMTOOL is None:
         pytest.skip("promtool is not installed (Debian's prometheus package; .ci/run installs it)")
     checked = subprocess.run([PROMTOOL, "check", "rules", str(RULES)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_every_grafana_panel_query_is_valid_promql(tmp_path):
+    if PROMTOOL is None:
+        pytest.skip("promtool is not installed (Debian's prometheus package; .ci/run installs it)")
+    queries = [
+        target["expr"]
+        for dashboard in sorted(DASHBOARDS.glob("*.json"))
+        for panel in json.loads(dashboard.read_text())["panels"]
+        for target in panel["targets"]
+    ]
+    assert len(queries) > 20
+    # promtool parses expressions only inside rules: make each query a recording rule.
+    rules = {
+        "groups": [
+            {"name": "grafana", "rules": [{"record": f"q{i}", "expr": q} for i, q in enumerate(queries)]}
+        ]
+    }
+    (tmp_path / "queries.yml").write_text(json.dumps(rules))
+    checked = subprocess.run(
+        [PROMTOOL, "check", "rules", str(tmp_path / "queries.yml")], capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
