@@ -193,3 +193,23 @@ def test_run_on_a_busy_dashboard_port_names_the_port_and_the_way_out(settings, w
         )
     assert run.returncode != 0
     assert f"port {busy}" in run.stderr and "ONETHING_DASHBOARD_PORT" in run.stderr, run.stderr[-2000:]
+
+
+def test_onething_dashboard_serves_the_same_pages_beside_running_workers(settings, platform_data):
+    port = free_port()
+    env = {**os.environ, **worker_env(settings)}
+    standalone = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "dashboard", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        case = wait_until(lambda: get_json(f"{url}/api/cases/{platform_data['completed']}"))
+        assert case and case["case"]["state"] == "completed"
+        assert get_json(f"{url}/healthz")["status"] == "ok"
+    finally:
+        standalone.terminate()
+        standalone.wait(30)

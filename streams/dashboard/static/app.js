@@ -233,13 +233,15 @@ function render() {
     const [name, arg] = route();
     const scroll = window.scrollY;
     const same = page.dataset.page === name && page.dataset.arg === (arg || "");
-    charts.splice(0).forEach((c) => c.dispose());
-    page.dataset.loaded = "false";
+    // Old charts go once the new page is drawn: a live redraw never shows a page without its charts.
+    const stale = charts.splice(0);
+    if (!same) page.dataset.loaded = "false";
     try {
       await pages[name](arg);
     } catch (error) {
       page.innerHTML = `<pre>${esc(error)}</pre>`;
     }
+    stale.forEach((c) => c.dispose());
     page.dataset.page = name;
     page.dataset.arg = arg || "";
     page.dataset.loaded = "true";
