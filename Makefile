@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-tools lint broker-up broker-down clean
+.PHONY: install demo test test-faults test-tools lint broker-up broker-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,20 @@ demo: install
 	$(BIN)/onething broker up
 	$(BIN)/onething demo
 
-# The tests start their own broker (once per session) from the cached Kafka jars.
+# The tests start their own broker (once per session) from the cached Kafka jars; the fault suite
+# gets a broker of its own, since it kills, restarts and poisons everything around it.
 test: install test-tools
 	$(BIN)/onething broker install
 	$(BIN)/ruff check streams agents tests
 	$(BIN)/onething schemas check
 	$(BIN)/onething graph --check
-	$(BIN)/pytest -ra
+	$(BIN)/pytest -ra tests/unit tests/integration
+	$(BIN)/pytest -ra tests/faults
+
+# Crashes, restarts, rebalances and poison input with 500 cases in flight (part of `make test`).
+test-faults: install
+	$(BIN)/onething broker install
+	$(BIN)/pytest -ra tests/faults
 
 # Debian's chromium, prometheus and a CJK font for the dashboard and Prometheus tests, when missing.
 test-tools:

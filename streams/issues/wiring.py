@@ -32,8 +32,8 @@ from streams.publisher import (
     OutgoingRecord,
     Publisher,
 )
-from streams.step import Step
 from streams.security import kafka_options
+from streams.step import Step
 from streams.topics import TopicSpec, provision
 
 if TYPE_CHECKING:
