@@ -27,6 +27,7 @@ def settings(broker: LocalBroker, home: Path) -> Settings:
         bootstrap_servers=broker.bootstrap,
         registry_port=shared.free_port(),
         metrics_port=shared.free_port(),
+        dashboard_port=shared.free_port(),
         home=home,
         extra_departments=FAULTY_DEPARTMENTS,
     )
