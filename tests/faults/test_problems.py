@@ -81,7 +81,8 @@ def test_4_a_redelivered_application_counts_once(desk, event_log, connection):
 def test_9_an_envelope_that_disagrees_with_its_topic_or_key_is_dead_lettered(desk, event_log, connection):
     app = restaurant_application("错键餐馆", 120.0, 6, "招牌", list(EVERY_MATERIAL))
     case = desk.submit("RestaurantApplicationSubmitted", app, subject=app["legal_representative"])
-    [original] = [e for e in event_log.events(case.case_id) if e.type == "RestaurantApplicationSubmitted"]
+    original = event_log.wait_for(case.case_id, "RestaurantApplicationSubmitted", 60)
+    assert original is not None
     value = connection.codec.encode(
         "gov.service_center.RestaurantApplicationSubmitted",
         {"envelope": original.envelope, "payload": original.payload},
