@@ -101,10 +101,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print("onething: nothing to run: --no-departments and --no-tracker together", file=sys.stderr)
         return 2
     connection = connect(settings)
-    try:
-        run_worker(connection, departments, flow_map, app_id=args.app_id or _app_id(args, departments))
-    finally:
-        connection.close()
+    run_worker(connection, departments, flow_map, app_id=args.app_id or _app_id(args, departments))
     return 0
 
 
@@ -132,7 +129,6 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         desk.close()
         log.close()
-        connection.close()
 
 
 def _case_show(args: argparse.Namespace, settings: Settings) -> int:

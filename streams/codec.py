@@ -75,7 +75,10 @@ class Codec:
 
     def decode(self, data: bytes | None) -> tuple[Contract, dict[str, Any]]:
         """Return the contract the record belongs to and the record, or raise DecodeError."""
-        schema_id, body = self.split(data)
+        return self.decode_body(*self.split(data))
+
+    def decode_body(self, schema_id: int, body: memoryview) -> tuple[Contract, dict[str, Any]]:
+        """Decode the Avro body of an already split frame."""
         contract, writer, reader = self._reader_for(schema_id)
         try:
             record = fastavro.schemaless_reader(io.BytesIO(body), writer, reader)

@@ -21,6 +21,7 @@ from aiokafka.errors import (
 )
 
 from streams.deadletter import DeadLetter
+from streams.retry import delay
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 BROKER_RECORD_LIMIT = 1_048_588
 # Room kept for a dead letter's headers and the batch framing around one record.
 LETTER_OVERHEAD = 16_384
-MAX_BACKOFF_SECONDS = 5.0
 _PERMANENT = (MessageSizeTooLargeError, RecordTooLargeError, TopicAuthorizationFailedError)
 
 
@@ -90,7 +90,7 @@ async def deliver(
             attempt += 1
             if attempt == 1 or attempt % 10 == 0:
                 log.warning("publishing %d records failed (%s); retrying", len(records), exc)
-            await sleep(min(MAX_BACKOFF_SECONDS, 0.1 * 2**attempt))
+            await sleep(delay(attempt))
 
 
 class Source(Protocol):

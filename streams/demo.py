@@ -132,7 +132,6 @@ def run_demo(
         desk.close()
         log.close()
         worker.stop()
-        connection.close()
 
 
 def watch(log: EventLog, run: DemoRun, timeout: float, *, live: bool) -> bool:

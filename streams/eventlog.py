@@ -137,15 +137,11 @@ def read_to_end(settings: Settings, *, timeout: float = 60) -> list[Event] | Non
     """
     from streams.startup import connect
 
-    connection = connect(settings, provision_topics=False)
+    log = EventLog(connect(settings, provision_topics=False))
     try:
-        log = EventLog(connection)
-        try:
-            return log.all_events() if log.wait_caught_up(timeout) else None
-        finally:
-            log.close()
+        return log.all_events() if log.wait_caught_up(timeout) else None
     finally:
-        connection.close()
+        log.close()
 
 
 def history(settings: Settings, case_id: str, *, timeout: float = 60) -> list[Event]:

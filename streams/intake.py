@@ -17,14 +17,13 @@ from streams.contracts import Catalog
 from streams.deadletter import MISMATCHED_ENVELOPE, UNDECODABLE, DeadLetter
 from streams.events import Event
 from streams.processing import to_event
+from streams.retry import delay
 
 log = logging.getLogger(__name__)
 
 # An id the registry says it does not know may still be on its way (another registry instance
 # catching up): asked again this many times, with back-off, before the record is dead-lettered.
 UNKNOWN_ID_ATTEMPTS = 4
-BACKOFF_SECONDS = 0.25
-MAX_BACKOFF_SECONDS = 5.0
 
 
 class Refused(Exception):
@@ -74,9 +73,9 @@ async def admit(
 ) -> Event:
     """Decode and check one record; raise Refused with the reason it cannot be processed."""
     try:
-        schema_id, _ = codec.split(value)
+        schema_id, body = codec.split(value)
         await _learn(codec, schema_id, sleep)
-        contract, record = codec.decode(value)
+        contract, record = codec.decode_body(schema_id, body)
     except DecodeError as exc:
         raise Refused(DeadLetter(UNDECODABLE, str(exc))) from None
     event = to_event(contract, record)
@@ -103,4 +102,4 @@ async def _learn(codec: Codec, schema_id: int, sleep: Callable[[float], object])
             if unknown >= UNKNOWN_ID_ATTEMPTS:
                 raise
         attempt += 1
-        await sleep(min(MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2 ** min(attempt, 6)))  # type: ignore[misc]
+        await sleep(delay(attempt, base=0.25))  # type: ignore[misc]

@@ -45,9 +45,8 @@ def uses_tls(settings: Settings) -> bool:
     return settings.security_protocol in ("SSL", "SASL_SSL")
 
 
-def kafka_options(settings: Settings) -> dict[str, Any]:
-    """Keyword options for kafka-python's KafkaProducer, KafkaConsumer and KafkaAdminClient."""
-    settings = _checked(settings)
+def _base_options(settings: Settings) -> dict[str, Any]:
+    """The protocol and SASL login, spelled alike by kafka-python and aiokafka."""
     options: dict[str, Any] = {"security_protocol": settings.security_protocol}
     if uses_sasl(settings):
         options |= {
@@ -55,6 +54,13 @@ def kafka_options(settings: Settings) -> dict[str, Any]:
             "sasl_plain_username": settings.sasl_username,
             "sasl_plain_password": settings.sasl_password,
         }
+    return options
+
+
+def kafka_options(settings: Settings) -> dict[str, Any]:
+    """Keyword options for kafka-python's KafkaProducer, KafkaConsumer and KafkaAdminClient."""
+    settings = _checked(settings)
+    options = _base_options(settings)
     if uses_tls(settings):
         # kafka-python builds its own context from files and checks the broker's host name.
         options |= {
@@ -79,13 +85,7 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | None:
 def aiokafka_options(settings: Settings) -> dict[str, Any]:
     """Keyword options for AIOKafkaProducer and AIOKafkaConsumer."""
     settings = _checked(settings)
-    options: dict[str, Any] = {"security_protocol": settings.security_protocol}
-    if uses_sasl(settings):
-        options |= {
-            "sasl_mechanism": settings.sasl_mechanism,
-            "sasl_plain_username": settings.sasl_username,
-            "sasl_plain_password": settings.sasl_password,
-        }
+    options = _base_options(settings)
     context = ssl_context(settings)
     if context is not None:
         options["ssl_context"] = context

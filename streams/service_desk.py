@@ -5,8 +5,6 @@ The desk stamps the envelope like any producer; a case id is minted per applicat
 
 from __future__ import annotations
 
-import sys
-import time
 import uuid
 from typing import Any
 
@@ -15,12 +13,14 @@ from kafka.errors import KafkaTimeoutError
 
 from streams.delivery import BROKER_RECORD_LIMIT
 from streams.events import Event, NewEvent
-from streams.publisher import Publisher
-from streams.retry import Unavailable, delay
+from streams.publisher import OutgoingRecord, Publisher
+from streams.retry import wait_for
 from streams.security import kafka_options
 from streams.startup import Connection
 
 DESK = "service_center"
+# One attempt's wait for the broker's acknowledgement; wait_for retries until the desk's timeout.
+SEND_WAIT_SECONDS = 10.0
 
 
 def new_case_id(prefix: str = "C") -> str:
@@ -54,11 +54,16 @@ class ServiceDesk:
         self, event_type: str, payload: dict[str, Any], *, subject: str, case_id: str | None = None
     ) -> Event:
         """Publish one application and wait until the broker has it; returns the event as sent."""
-        record = self._publisher.build(
-            NewEvent(event_type, payload, subject), cause=None, case_id=case_id or new_case_id()
-        )
+        record = self.record(event_type, payload, subject=subject, case_id=case_id)
         self._send(record.topic, record.key, record.value, record.headers)
         return record.event
+
+    def record(
+        self, event_type: str, payload: dict[str, Any], *, subject: str, case_id: str | None = None
+    ) -> OutgoingRecord:
+        """The record ``submit`` would publish, built and not sent."""
+        new = NewEvent(event_type, payload, subject)
+        return self._publisher.build(new, cause=None, case_id=case_id or new_case_id())
 
     def send_raw(
         self, topic: str, value: bytes | None, *, key: bytes | None = b"raw", headers: list | None = None
@@ -71,30 +76,15 @@ class ServiceDesk:
 
         A retry may write a record twice; it carries the same event id, and consumers drop the copy.
         """
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            remaining = self.timeout - (time.monotonic() - started)
+
+        def taken() -> bool:
             try:
-                self._producer.send(topic, key=key, value=value, headers=headers).get(max(1.0, remaining))
-                if attempt:
-                    print(f"\rKafka at {self._bootstrap} took the record" + " " * 30, file=sys.stderr)
-                return
-            except KafkaTimeoutError as exc:
-                if time.monotonic() - started >= self.timeout:
-                    within = f"within {self.timeout:.0f} s"
-                    raise Unavailable(
-                        f"Kafka at {self._bootstrap} did not take the record {within}: {exc}"
-                    ) from None
-            waited = time.monotonic() - started
-            print(
-                f"\rwaiting for Kafka at {self._bootstrap}: {waited:.0f} s of {self.timeout:.0f} s",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
-            time.sleep(delay(attempt, base=0.25, cap=2.0))
-            attempt += 1
+                self._producer.send(topic, key=key, value=value, headers=headers).get(SEND_WAIT_SECONDS)
+                return True
+            except KafkaTimeoutError:
+                return False
+
+        wait_for(f"Kafka at {self._bootstrap}", taken, timeout=self.timeout)
 
     def close(self) -> None:
         self._producer.close()

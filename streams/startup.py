@@ -30,9 +30,6 @@ class Connection:
     codec: Codec
     registry_url: str
 
-    def close(self) -> None:
-        """Nothing to release: kept so callers can treat connections alike."""
-
 
 # How long a tool waits for the broker and the registry unless told otherwise (--timeout).
 DEFAULT_WAIT_SECONDS = 60.0

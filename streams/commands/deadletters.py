@@ -173,8 +173,6 @@ def _decode(settings: Settings, value: bytes | None) -> tuple[str, dict[str, Any
         return contract.full_name, record
     except DecodeError as exc:
         return str(exc)
-    finally:
-        connection.close()
 
 
 def _selection(args: argparse.Namespace) -> Selection:

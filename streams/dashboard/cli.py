@@ -21,7 +21,6 @@ def _dashboard(args: argparse.Namespace, settings: Settings) -> int:
         threading.Event().wait()
     finally:
         dashboard.stop()
-        connection.close()
     return 0
 
 

@@ -76,7 +76,6 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
         summary = wait_for_issues(log, ids, args.timeout)
     finally:
         log.close()
-        connection.close()
     print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else "\n".join(render(summary)))
     return 0 if summary["open"] == 0 else 1
 

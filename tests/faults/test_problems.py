@@ -13,9 +13,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from streams.deadletter import AGENT, KIND, REASON, SOURCE_SIZE, TRUNCATED
 from streams.demo import restaurant_application
-from streams.events import NewEvent
 from streams.registry.client import RegistryClient
-from streams.service_desk import new_case_id
 from streams.wire import frame
 from tests.faults.ledger import audit, first_unfinished, outcomes_by_case
 from tests.integration.test_dead_letters import dead_letters_for
@@ -28,9 +26,7 @@ APPLICATIONS = "gov.service_center.restaurant_application_submitted.v1"
 
 
 def application_record(desk, app):
-    """The record the service desk would send, built but not sent."""
-    new = NewEvent("RestaurantApplicationSubmitted", app, app["legal_representative"])
-    return desk._publisher.build(new, cause=None, case_id=new_case_id())
+    return desk.record("RestaurantApplicationSubmitted", app, subject=app["legal_representative"])
 
 
 def test_1_an_exception_outside_any_handler_is_dead_lettered_not_skipped(desk, event_log, worker):

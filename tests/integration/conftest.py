@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,11 +91,26 @@ def worker(settings: Settings, registry: RegistryProcess) -> Iterator[WorkerProc
 
 
 @pytest.fixture(scope="session")
-def connection(settings: Settings, worker: WorkerProcess) -> Iterator[Connection]:
+def connection(settings: Settings, worker: WorkerProcess) -> Connection:
     # The registry process serves; this process registers (idempotently) and caches ids.
-    conn = connect(settings)
-    yield conn
-    conn.close()
+    return connect(settings)
+
+
+@contextmanager
+def worker_instead(
+    worker: WorkerProcess, settings: Settings, *, log_name: str, env: dict[str, str]
+) -> Iterator[WorkerProcess]:
+    """The session worker stopped and another in its place (extra ``env``); it comes back after."""
+    worker.stop()
+    other = WorkerProcess(log_path=settings.home / log_name, env={**worker_env(settings), **env})
+    other.start()
+    try:
+        other.wait_ready()
+        yield other
+    finally:
+        other.stop()
+        worker.start()
+        worker.wait_ready()
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,7 @@ from streams.issues import model as m
 from streams.issues.simulation import ended
 from streams.service_desk import ServiceDesk, new_case_id
 from streams.startup import Connection
-from streams.worker_process import WorkerProcess
-from tests.integration.conftest import worker_env
+from tests.integration.conftest import worker_env, worker_instead
 
 pytestmark = pytest.mark.integration
 
@@ -80,21 +79,9 @@ def payload(name, **changes):
 def fast_settings(settings, worker):
     """For this module, the worker runs on the fast clock; the session worker comes back after."""
     fast = replace(settings, clock_speed=SPEED, clock_origin=time.time())
-    env = {
-        **worker_env(settings),
-        "ONETHING_CLOCK_SPEED": str(fast.clock_speed),
-        "ONETHING_CLOCK_ORIGIN": repr(fast.clock_origin),
-    }
-    worker.stop()
-    fast_worker = WorkerProcess(log_path=settings.home / "issue-worker.log", env=env)
-    fast_worker.start()
-    try:
-        fast_worker.wait_ready()
+    env = {"ONETHING_CLOCK_SPEED": str(fast.clock_speed), "ONETHING_CLOCK_ORIGIN": repr(fast.clock_origin)}
+    with worker_instead(worker, settings, log_name="issue-worker.log", env=env):
         yield fast
-    finally:
-        fast_worker.stop()
-        worker.start()
-        worker.wait_ready()
 
 
 @pytest.fixture(scope="module")

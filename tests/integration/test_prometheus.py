@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.worker_process import WorkerProcess
-from tests.integration.conftest import free_port, worker_env
+from tests.integration.conftest import free_port, worker_instead
 from tests.integration.test_restaurant_flow import outcome, submit
 
 pytestmark = pytest.mark.integration
@@ -60,19 +59,9 @@ def test_every_grafana_panel_query_is_valid_promql(tmp_path):
 @pytest.fixture(scope="module")
 def sampled_worker(settings, worker):
     """The session worker again, sampling lag twice a second; the usual one comes back after."""
-    worker.stop()
-    fast = WorkerProcess(
-        log_path=settings.home / "prometheus-worker.log",
-        env={**worker_env(settings), "ONETHING_LAG_SECONDS": "0.5"},
-    )
-    fast.start()
-    try:
-        fast.wait_ready()
-        yield fast
-    finally:
-        fast.stop()
-        worker.start()
-        worker.wait_ready()
+    env = {"ONETHING_LAG_SECONDS": "0.5"}
+    with worker_instead(worker, settings, log_name="prometheus-worker.log", env=env) as sampled:
+        yield sampled
 
 
 @pytest.fixture(scope="module")
