@@ -27,9 +27,9 @@ test: install test-tools
 	$(BIN)/onething schemas check
 	$(BIN)/onething graph --check
 	$(BIN)/pytest -ra tests/unit tests/integration
-	ONETHING_FAULT_CASES=100 $(BIN)/pytest -ra tests/faults
+	$(BIN)/pytest -ra tests/faults
 
-# Crashes, restarts and rebalances with 500 cases in flight (`make test` runs them with 100).
+# Crashes, restarts, rebalances and poison with 500 cases in flight (also part of `make test`).
 test-faults: install
 	$(BIN)/onething broker install
 	$(BIN)/pytest -ra tests/faults

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,8 @@ class RegistryUnavailable(DecodeError):
 
 # Registry answers that say "this id does not exist" rather than "ask again later".
 _NOT_FOUND_CODES = {40403, 404}
+# How long such an answer stands: a burst of records with one bad id asks the registry once.
+REFUSAL_MEMORY_SECONDS = 60.0
 
 
 SchemaFetcher = Callable[[int], str]
@@ -51,6 +54,8 @@ class Codec:
             self._writers[contract.full_name] = (schema_id, parsed)
             self._by_id[schema_id] = (contract, parsed)
         self._readers: dict[int, tuple[Contract, Any, Any]] = {}
+        # Ids the registry said it does not know: when it said so, and the reason.
+        self._refused: dict[int, tuple[float, str]] = {}
 
     def schema_id(self, full_name: str) -> int:
         return self._writers[full_name][0]
@@ -64,6 +69,13 @@ class Codec:
     def knows(self, schema_id: int) -> bool:
         """Whether decoding this id needs no registry call."""
         return schema_id in self._readers or schema_id in self._by_id
+
+    def refusal(self, schema_id: int) -> str | None:
+        """The registry's recent "no such id" for ``schema_id``, if it gave one."""
+        refused = self._refused.get(schema_id)
+        if refused and time.monotonic() - refused[0] < REFUSAL_MEMORY_SECONDS:
+            return refused[1]
+        return None
 
     def learn(self, schema_id: int) -> None:
         """Fetch and cache the writer schema of an id (blocking: agents call it off the event loop).
@@ -112,7 +124,9 @@ class Codec:
             writer_json = self._fetch_schema(schema_id)
         except Exception as exc:
             if getattr(exc, "error_code", None) in _NOT_FOUND_CODES:
-                raise DecodeError(f"unknown schema id {schema_id}: {exc}") from None
+                reason = f"unknown schema id {schema_id}: {exc}"
+                self._refused[schema_id] = (time.monotonic(), reason)
+                raise DecodeError(reason) from None
             raise RegistryUnavailable(f"schema id {schema_id}: registry unavailable: {exc}") from None
         writer = fastavro.parse_schema(json.loads(writer_json), named_schemas={})
         full_name = writer["name"]

@@ -87,6 +87,8 @@ async def admit(
 
 async def _learn(codec: Codec, schema_id: int, sleep: Callable[[float], object]) -> None:
     """Make the codec know ``schema_id``: retry a registry outage for as long as it lasts."""
+    if reason := codec.refusal(schema_id):
+        raise DecodeError(reason)  # asked a moment ago for an earlier record
     attempt = 0
     unknown = 0
     while not codec.knows(schema_id):

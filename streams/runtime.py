@@ -73,6 +73,11 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         # A crashed worker's partitions move to the survivors after 10 s, not faust's default 60.
         broker_session_timeout=10,
         broker_heartbeat_interval=3,
+        # On a rebalance faust would wait for every message its streams took to be acked, but a
+        # message buffered while flow control is suspended never reaches its agent: the worker
+        # stalled for good. Unfinished events are redelivered instead (their ids dedupe), and a
+        # stopping worker drains first (GracefulWorker).
+        stream_wait_empty=False,
         key_serializer="raw",
         value_serializer="raw",
         **faust_options(settings),

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 
@@ -16,6 +19,7 @@ from streams.demo import restaurant_application
 from streams.registry.client import RegistryClient
 from streams.wire import frame
 from tests.faults.ledger import audit, first_unfinished, outcomes_by_case
+from tests.integration.conftest import worker_env
 from tests.integration.test_dead_letters import dead_letters_for
 from tests.integration.test_metrics import scrape
 from tests.integration.test_restaurant_flow import EVERY_MATERIAL, outcome, submit
@@ -171,3 +175,26 @@ def test_7_a_graceful_stop_commits_what_was_finished(desk, event_log, settings, 
     for case in cases:
         outcome(event_log, case.case_id)
     assert outcomes_by_case(connection, {c.case_id for c in cases}) == {c.case_id: 1 for c in cases}
+
+
+def test_8_simulate_waits_for_a_broker_that_is_away(settings, broker, worker, event_log):
+    # The broker is down for longer than the 30 s the publishers used to give it.
+    broker.stop()
+    simulate = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "simulate", "--flow", "open_restaurant", "--cases", "2"]
+        + ["--timeout", "240", "--seed", "8"],
+        env={**os.environ, **worker_env(settings)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(35)
+        assert simulate.poll() is None, simulate.communicate()
+    finally:
+        broker.start()
+    out, err = simulate.communicate(timeout=240)
+    assert simulate.returncode == 0, err[-2000:]
+    assert f"waiting for Kafka at {settings.bootstrap_servers}" in err
+    summary = json.loads(out)
+    assert summary["cases"]["started"] == 2 and summary["cases"]["open"] == 0, summary

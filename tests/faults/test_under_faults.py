@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 import pytest
 
+from streams.wire import frame
 from streams.worker_process import WorkerProcess
-from tests.faults.ledger import audit
+from tests.faults.ledger import agent_topics, audit
 from tests.integration import conftest as shared
 from tests.integration.test_restaurant_flow import submit
 
@@ -97,3 +98,36 @@ def test_the_registry_killed_and_restarted(desk, event_log, connection, worker, 
         registry.start()
 
     run_through(restart_registry, desk=desk, event_log=event_log, connection=connection, label="注册中心餐馆")
+
+
+def test_poison_on_every_input_topic_is_dead_lettered_and_nothing_else_is_lost(desk, event_log, connection):
+    codec = connection.codec
+    good = submit(desk, "毒药对照餐馆", 120.0)
+    application = event_log.wait_for(good.case_id, "RestaurantApplicationSubmitted", 60)
+    assert application is not None
+    valid = codec.encode(
+        "gov.service_center.RestaurantApplicationSubmitted",
+        {"envelope": application.envelope, "payload": application.payload},
+    )
+    topics = sorted(set().union(*agent_topics(connection).values()))
+    rng = random.Random(7)
+    poison = {
+        "random bytes": lambda: rng.randbytes(rng.randint(0, 64)),
+        "truncated Avro": lambda: valid[: len(valid) // 2],
+        "unknown schema id": lambda: frame(1_999_999_999, valid[5:]),
+        "another record type": lambda: valid,
+    }
+    sent = 0
+    for topic in topics:
+        for kind, make in poison.items():
+            if kind == "another record type" and topic == application.topic:
+                continue
+            desk.send_raw(topic, make(), key=good.case_id.encode())
+            sent += 1
+    # One record at the size limit, too large to copy into a dead letter.
+    desk.send_raw(topics[0], b"\x00" * 1_040_000, key=b"at-the-limit")
+    books = balanced_books(connection, timeout=300)
+    assert books.lost == [], books.lost[:20]
+    assert len(books.dead_letters) >= sent
+    # The poison around it did not stop the case it was keyed to.
+    assert ended(event_log, [good.case_id]) == 1

@@ -8,7 +8,7 @@ import pytest
 
 from streams.codec import Codec
 from streams.deadletter import MISMATCHED_ENVELOPE, UNDECODABLE
-from streams.intake import Expectation, Refused, admit
+from streams.intake import UNKNOWN_ID_ATTEMPTS, Expectation, Refused, admit
 from streams.wire import frame
 from tests.unit.test_codec import license_record
 
@@ -86,3 +86,17 @@ async def test_a_registry_outage_is_waited_out_and_the_record_admitted(catalog, 
     body = real.encode(LICENCE, license_record())[5:]
     event = await admitted(codec, catalog, value=frame(4242, body))
     assert event.type == "BusinessLicenseIssued" and len(asks) == 6
+
+
+async def test_a_burst_of_records_with_one_unknown_id_asks_the_registry_once(catalog, registry):
+    asks = []
+
+    def counting(schema_id: int) -> str:
+        asks.append(schema_id)
+        return registry.schema_by_id(schema_id)
+
+    codec = Codec(catalog, registry.ids, counting)
+    for _ in range(5):
+        with pytest.raises(Refused, match="unknown schema id 999"):
+            await admitted(codec, catalog, value=frame(999, b"\x00"))
+    assert len(asks) == UNKNOWN_ID_ATTEMPTS
