@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import faust
 
 from streams import metrics, operations
+from streams.clock import Clock
+from streams.codec import Codec
 from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
-from streams.delivery import BROKER_RECORD_LIMIT, PublishRefused, deliver
+from streams.delivery import BROKER_RECORD_LIMIT, Producer, PublishRefused, Source, deliver
 from streams.delivery import dead_letter as write_dead_letter
 from streams.department import Department
 from streams.events import Event
@@ -166,53 +168,85 @@ class Worker:
         source = self.app.topic(*topics, key_serializer="raw", value_serializer="raw")
         # Event ids this agent finished: outputs acknowledged and state written.
         processed = self.app.Table(f"{name}-processed", schema=TABLE_SCHEMA)
-        agent_log = logging.getLogger(f"onething.agent.{name}")
-
-        async def dead_letter(message: faust.types.Message, letter: DeadLetter) -> None:
-            agent_log.warning(
-                "dead-letters %s[%d]@%d: %s", message.topic, message.partition, message.offset, letter.reason
-            )
-            await write_dead_letter(self.app.producer, DEAD_LETTER_TOPIC, message, letter, agent=name)
-            metrics.DEAD_LETTERED.labels(name, letter.kind).inc()  # counted once written
-
-        async def process(message: faust.types.Message) -> None:
-            try:
-                event = await admit(codec, message.topic, message.key, message.value, expect=expect)
-            except Refused as refused:
-                await dead_letter(message, refused.letter)
-                return
-            if processed.get(event.event_id):
-                metrics.DUPLICATES_SKIPPED.labels(name).inc()
-                return
-            metrics.EVENTS_CONSUMED.labels(name, event.type).inc()
-            try:
-                step = await handle(event)
-            except HandlerFailed as exc:
-                await dead_letter(message, DeadLetter(HANDLER_FAILED, str(exc)))
-                return
-            except InvalidOutput as exc:
-                await dead_letter(message, DeadLetter(INVALID_OUTPUT, str(exc)))
-                return
-            except Exception as exc:  # a bug anywhere in handling must not skip the record silently
-                agent_log.exception("failed on %s", event.event_id)
-                await dead_letter(message, DeadLetter(AGENT_FAILED, f"{type(exc).__name__}: {exc}"))
-                return
-            try:
-                await deliver(self.app.producer, step.records)
-            except PublishRefused as exc:
-                await dead_letter(message, DeadLetter(PUBLISH_FAILED, str(exc)))
-                return
-            for record in step.records:
-                metrics.EVENTS_EMITTED.labels(name, record.event.type).inc()
-            step.settle()
-            processed[event.event_id] = self.clock.millis()
+        records = RecordProcessor(
+            name, codec, expect, handle, processed=processed, producer=self.app.producer, clock=self.clock
+        )
 
         async def agent(stream: faust.StreamT) -> None:
             async for event in stream.events():
-                await process(event.message)
+                await records.process(event.message)
 
         agent.__name__ = f"agent_{name}"
         self.app.agent(source, name=f"onething.{name}", concurrency=1)(agent)
+
+
+class RecordProcessor:
+    """One agent's path for one record: admit, skip what is done, handle, deliver, settle.
+
+    Free of faust's streams so the order can be tested alone; ``processed`` is the agent's table
+    of finished event ids and ``producer`` anything with faust's ``send``.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        codec: Codec,
+        expect: Expectation,
+        handle: EventHandler,
+        *,
+        processed: MutableMapping[str, Any],
+        producer: Producer,
+        clock: Clock,
+    ) -> None:
+        self.name = name
+        self.codec = codec
+        self.expect = expect
+        self.handle = handle
+        self.processed = processed
+        self.producer = producer
+        self.clock = clock
+        self.log = logging.getLogger(f"onething.agent.{name}")
+
+    async def process(self, message: Source) -> None:
+        try:
+            event = await admit(self.codec, message.topic, message.key, message.value, expect=self.expect)
+        except Refused as refused:
+            await self.dead_letter(message, refused.letter)
+            return
+        if self.processed.get(event.event_id):
+            metrics.DUPLICATES_SKIPPED.labels(self.name).inc()
+            return
+        metrics.EVENTS_CONSUMED.labels(self.name, event.type).inc()
+        try:
+            step = await self.handle(event)
+        except HandlerFailed as exc:
+            await self.dead_letter(message, DeadLetter(HANDLER_FAILED, str(exc)))
+            return
+        except InvalidOutput as exc:
+            await self.dead_letter(message, DeadLetter(INVALID_OUTPUT, str(exc)))
+            return
+        except Exception as exc:  # a bug anywhere in handling must not skip the record silently
+            self.log.exception("failed on %s", event.event_id)
+            await self.dead_letter(message, DeadLetter(AGENT_FAILED, f"{type(exc).__name__}: {exc}"))
+            return
+        try:
+            await deliver(self.producer, step.records)
+        except PublishRefused as exc:
+            await self.dead_letter(message, DeadLetter(PUBLISH_FAILED, str(exc)))
+            return
+        for record in step.records:
+            metrics.EVENTS_EMITTED.labels(self.name, record.event.type).inc()
+        # Only now: a crash before this line redelivers the record, and handling it again
+        # publishes the same event ids, which consumers drop.
+        step.settle()
+        self.processed[event.event_id] = self.clock.millis()
+
+    async def dead_letter(self, message: Source, letter: DeadLetter) -> None:
+        self.log.warning(
+            "dead-letters %s[%d]@%d: %s", message.topic, message.partition, message.offset, letter.reason
+        )
+        await write_dead_letter(self.producer, DEAD_LETTER_TOPIC, message, letter, agent=self.name)
+        metrics.DEAD_LETTERED.labels(self.name, letter.kind).inc()  # counted once written
 
 
 def run_worker(
