@@ -19,17 +19,17 @@ demo: install
 	$(BIN)/onething broker up
 	$(BIN)/onething demo
 
-# The tests start their own broker (once per session) from the cached Kafka jars; the fault suite
-# gets a broker of its own, since it kills, restarts and poisons everything around it.
+# The tests start their own broker (once per session) from the cached Kafka jars; the reported
+# problems' tests get a broker of their own, since they stop and restart everything around them.
 test: install test-tools
 	$(BIN)/onething broker install
 	$(BIN)/ruff check streams agents tests
 	$(BIN)/onething schemas check
 	$(BIN)/onething graph --check
 	$(BIN)/pytest -ra tests/unit tests/integration
-	$(BIN)/pytest -ra tests/faults
+	$(BIN)/pytest -ra tests/faults/test_problems.py
 
-# Crashes, restarts, rebalances and poison with 500 cases in flight (also part of `make test`).
+# The whole fault suite: crashes, restarts, rebalances and poison with 500 cases in flight.
 test-faults: install
 	$(BIN)/onething broker install
 	$(BIN)/pytest -ra tests/faults
