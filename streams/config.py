@@ -48,6 +48,9 @@ class Settings:
     registry_token: str = field(default="", repr=False)
     # Where workers run under a department principal, the operator provisions topics instead.
     provision_topics: bool = True
+    # A worker whose committed offsets stand still this long with records waiting restarts itself
+    # (streams/stall.py); 0 turns the watch off.
+    stall_seconds: float = 120.0
 
     @property
     def broker_dir(self) -> Path:
@@ -87,4 +90,5 @@ class Settings:
             ssl_keyfile=env.get("ONETHING_SSL_KEYFILE", ""),
             registry_token=env.get("ONETHING_REGISTRY_TOKEN", ""),
             provision_topics=env.get("ONETHING_PROVISION_TOPICS", "1") not in ("0", "false", "no"),
+            stall_seconds=float(env.get("ONETHING_STALL_SECONDS", cls.stall_seconds)),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from prometheus_client import Gauge
 
 from streams.registry.service import answers as registry_answers
+from streams.stall import StallWatch, restart_process
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +98,16 @@ class LagSampler:
         registry_url: str,
         assigned: Callable[[], set[tuple[str, int]] | None] = lambda: None,
         client_options: Mapping[str, Any] | None = None,
+        stall: StallWatch | None = None,
+        recovering: Callable[[], bool] = lambda: False,
+        on_stall: Callable[[str], None] = restart_process,
     ) -> None:
         self.worker, self.bootstrap, self.group = worker, bootstrap, group
         self.client_options = dict(client_options or {})
         self.agent_topics = {agent: sorted(topics) for agent, topics in agent_topics.items()}
         self.registry_url = registry_url
         self.assigned = assigned
+        self.stall, self.recovering, self.on_stall = stall, recovering, on_stall
         self._reported: set[tuple[str, int]] = set()
         self._reader: OffsetReader | None = None
         self._stop = threading.Event()
@@ -118,20 +124,44 @@ class LagSampler:
         if self._reader is None:
             self._reader = OffsetReader(self.bootstrap, **self.client_options)
         committed, ends = self._reader.read(self.group, topics)
-        lag = lag_by_agent(self.agent_topics, committed, ends, assigned=self.assigned())
+        assigned = self.assigned()
+        lag = lag_by_agent(self.agent_topics, committed, ends, assigned=assigned)
         # A partition that moved to another worker is that worker's to report now.
         for agent, partition in self._reported - set(lag):
             CONSUMER_LAG.remove(self.worker, self.group, agent, str(partition))
         for (agent, partition), behind in lag.items():
             CONSUMER_LAG.labels(self.worker, self.group, agent, str(partition)).set(behind)
         self._reported = set(lag)
+        if self.stall is not None:
+            self._judge_progress(committed, ends, assigned)
+
+    def _judge_progress(
+        self, committed: Offsets, ends: Offsets, assigned: set[tuple[str, int]] | None
+    ) -> None:
+        assert self.stall is not None
+        if self.recovering():  # a rebalance or a table recovery commits nothing, rightly
+            self.stall.excuse()
+            return
+        mine = {tp: end for tp, end in ends.items() if assigned is None or tp in assigned}
+        stalled = self.stall.observe(committed, mine, time.monotonic())
+        if stalled:
+            named = ", ".join(f"{topic}[{partition}]" for topic, partition in stalled[:5])
+            self.on_stall(
+                f"no progress for {self.stall.stall_seconds:.0f} s on {len(stalled)} partition(s) "
+                f"with records waiting ({named})"
+            )
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            REGISTRY_UP.labels(self.worker).set(1 if registry_answers(self.registry_url) else 0)
+            registry_up = registry_answers(self.registry_url)
+            REGISTRY_UP.labels(self.worker).set(1 if registry_up else 0)
+            if not registry_up and self.stall is not None:
+                self.stall.excuse()  # agents wait for the registry on purpose
             try:
                 self.sample()
             except Exception as exc:  # a broker hiccup must not end the sampling for good
+                if self.stall is not None:
+                    self.stall.excuse()
                 log.warning("consumer lag not sampled: %s", exc)
                 if self._reader is not None:
                     self._reader.close()

@@ -11,6 +11,7 @@ from prometheus_client import Info
 from streams.case_gauges import CaseGauges
 from streams.lag import LagSampler
 from streams.security import kafka_options
+from streams.stall import StallWatch
 
 if TYPE_CHECKING:
     import faust
@@ -75,6 +76,8 @@ def install(worker: Worker, flow_map: FlowMap | None) -> None:
         registry_url=connection.registry_url,
         assigned=assigned,
         client_options=kafka_options(settings),
+        stall=StallWatch(settings.stall_seconds) if settings.stall_seconds > 0 else None,
+        recovering=lambda: bool(app.rebalancing or app.in_recovery),
     ).start()
 
     if settings.dashboard_port:

@@ -18,7 +18,11 @@ from tests.integration import conftest as shared
 home, broker, registry, worker = shared.home, shared.broker, shared.registry, shared.worker
 connection, event_log, desk = shared.connection, shared.event_log, shared.desk
 
-FAULTY_DEPARTMENTS = ("tests.integration.faulty:department", "tests.faults.broken:department")
+FAULTY_DEPARTMENTS = (
+    "tests.integration.faulty:department",
+    "tests.faults.broken:department",
+    "tests.faults.stuck:department",
+)
 
 
 @pytest.fixture(scope="session")

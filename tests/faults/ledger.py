@@ -170,3 +170,25 @@ def first_unfinished(connection: Connection, topic: str, *, app_id: str = "oneth
         if any(event_id not in ids and (record.partition, record.offset) not in ids for ids in done.values()):
             first[record.partition] = record.offset
     return first
+
+
+def log_ends(settings, topic: str) -> dict[int, int]:
+    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return {tp.partition: end for tp, end in consumer.end_offsets(partitions).items()}
+    finally:
+        consumer.close()
+
+
+def committed(settings, group: str, topic: str) -> dict[int, int]:
+    """The group's committed offset per partition of ``topic`` (the log end where all is done)."""
+    # With a group id but no subscription the consumer reads the group's offsets without joining it.
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers, group_id=group, enable_auto_commit=False
+    )
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return {tp.partition: consumer.committed(tp) or 0 for tp in partitions}
+    finally:
+        consumer.close()

@@ -12,13 +12,12 @@ import uuid
 
 import fastavro
 import pytest
-from kafka import KafkaConsumer, TopicPartition
 
 from streams.deadletter import AGENT, KIND, REASON, SOURCE_SIZE, TRUNCATED
 from streams.demo import restaurant_application
 from streams.registry.client import RegistryClient
 from streams.wire import frame
-from tests.faults.ledger import audit, first_unfinished, outcomes_by_case
+from tests.faults.ledger import audit, committed, first_unfinished, log_ends, outcomes_by_case
 from tests.integration.conftest import worker_env
 from tests.integration.test_dead_letters import dead_letters_for
 from tests.integration.test_metrics import scrape
@@ -135,28 +134,6 @@ def test_6_a_registry_outage_never_dead_letters_a_valid_record(desk, event_log, 
     assert [
         d.headers for d in event_log.dead_letters if d.key in keys and d.headers[AGENT] != "careless"
     ] == []
-
-
-def log_ends(settings, topic: str) -> dict[int, int]:
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        return {tp.partition: end for tp, end in consumer.end_offsets(partitions).items()}
-    finally:
-        consumer.close()
-
-
-def committed(settings, group: str, topic: str) -> dict[int, int]:
-    """The group's committed offset per partition of ``topic`` (the log end where all is done)."""
-    # With a group id but no subscription the consumer reads the group's offsets without joining it.
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers, group_id=group, enable_auto_commit=False
-    )
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
-        return {tp.partition: consumer.committed(tp) or 0 for tp in partitions}
-    finally:
-        consumer.close()
 
 
 def test_7_a_graceful_stop_commits_what_was_finished(desk, event_log, settings, worker, connection):
