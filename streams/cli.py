@@ -101,7 +101,8 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print("onething: nothing to run: --no-departments and --no-tracker together", file=sys.stderr)
         return 2
     connection = connect(settings)
-    run_worker(connection, departments, flow_map, app_id=args.app_id or _app_id(args, departments))
+    app_id = args.app_id or _app_id(args, departments)
+    run_worker(connection, departments, flow_map, app_id=app_id, start=args.start)
     return 0
 
 
@@ -141,6 +142,15 @@ def _case_show(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{args.case_id}: {len(events)} events, each with the event that caused it")
     print("\n".join(describe(events, display_names())))
     return 0
+
+
+def _start_position(text: str):
+    from streams.start_position import parse_start
+
+    try:
+        return parse_start(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _app_id(args: argparse.Namespace, departments: list) -> str:
@@ -212,6 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--demo", action="store_true", help="allow the public demo key for citizen tokens (local demos only)"
+    )
+    run.add_argument(
+        "--from",
+        dest="start",
+        type=_start_position,
+        default="earliest",
+        metavar="earliest|latest|TIME",
+        help="where a new consumer group starts (default earliest; a group with offsets resumes)",
     )
     run.set_defaults(func=_run)
 

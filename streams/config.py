@@ -51,6 +51,8 @@ class Settings:
     # A worker whose committed offsets stand still this long with records waiting restarts itself
     # (streams/stall.py); 0 turns the watch off.
     stall_seconds: float = 120.0
+    # How long processed event ids and closed-case markers are kept (streams/retention.py).
+    retention_hours: float = 168.0
 
     @property
     def broker_dir(self) -> Path:
@@ -91,4 +93,5 @@ class Settings:
             registry_token=env.get("ONETHING_REGISTRY_TOKEN", ""),
             provision_topics=env.get("ONETHING_PROVISION_TOPICS", "1") not in ("0", "false", "no"),
             stall_seconds=float(env.get("ONETHING_STALL_SECONDS", cls.stall_seconds)),
+            retention_hours=float(env.get("ONETHING_RETENTION_HOURS", cls.retention_hours)),
         )

@@ -27,6 +27,7 @@ from streams import metrics, operations
 from streams.clock import Clock
 from streams.codec import Codec
 from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
+from streams.deadline_index import DeadlineIndex, IndexedCases
 from streams.delivery import BROKER_RECORD_LIMIT, Producer, PublishRefused, Source, deliver
 from streams.delivery import dead_letter as write_dead_letter
 from streams.department import Department
@@ -36,11 +37,13 @@ from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
-from streams.security import faust_options
+from streams.retention import PURGE_SECONDS, Purger, stamped
+from streams.security import faust_options, kafka_options
+from streams.start_position import FROM_EARLIEST, StartPosition, place_new_group
 from streams.startup import Connection
 from streams.step import Step
 from streams.topics import DEAD_LETTER_TOPIC
-from streams.tracker import CaseTracker
+from streams.tracker import OPEN, CaseTracker, closed_summary, millis, next_deadline
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +127,13 @@ class Worker:
             catalog, self.connection.codec, producer=TRACKER, version=PLATFORM_VERSION, clock=self.clock
         )
         tracker = CaseTracker(flow_map, publisher)
-        cases = self.app.Table("cases", schema=TABLE_SCHEMA)
+        table = self.app.Table("cases", schema=TABLE_SCHEMA)
+        cases = IndexedCases(table, DeadlineIndex(next_deadline))
 
         async def handle(event: Event) -> Step:
             state, records = tracker.apply(cases.get(event.case_id), event)
+            if state["status"] != OPEN:  # closed: a small marker, gone after the retention
+                state = stamped(closed_summary(state), faust.current_event().message.partition)
             step = Step(records)
             step.write(cases, event.case_id, state)
             return step
@@ -135,29 +141,46 @@ class Worker:
         topics = sorted(catalog[t].topic for t in tracker.event_types)
         self.add_agent(TRACKER, topics, handle)
         self.add_deadline_watch(tracker, cases)
+        self.add_purge(table)
 
-    def add_deadline_watch(self, tracker: CaseTracker, cases: faust.types.TableT) -> None:
+    def add_deadline_watch(self, tracker: CaseTracker, cases: IndexedCases) -> None:
         """Every tick, publish DeadlineMissed for this worker's open cases that ran late.
 
         A timer cannot write the table (only an agent can), so it publishes; the tracker agent folds
-        the event in. Ids are stable per deadline, and ``reported`` keeps a tick from repeating one
-        the agent has not folded in yet.
+        the event in and writes the case, which puts its next deadline in the index. Ids are stable
+        per deadline, so a repeat before the fold is dropped by consumers.
         """
-        reported: set[str] = set()
+        index = cases.index
+
+        @self.app.on_rebalance_complete.connect
+        async def rebuild_after_rebalance(sender: Any, **kwargs: Any) -> None:
+            index.stale = True  # this worker's cases changed
 
         @self.app.timer(interval=DEADLINE_TICK_SECONDS, name="onething.deadline_watch")
         async def watch_deadlines() -> None:
             if self.app.rebalancing or self.app.in_recovery:
                 return  # a half-recovered table would make finished cases look late
+            if index.stale:
+                index.rebuild(list(cases.table.items()))
             now = self.clock.now()
-            for case_id, state in list(cases.items()):
-                for record in tracker.missed_deadlines(case_id, state, now):
-                    if record.event.event_id in reported:
-                        continue
-                    reported.add(record.event.event_id)
+            for case_id in index.late(millis(now)):
+                state = cases.get(case_id)
+                for record in tracker.missed_deadlines(case_id, state, now) if state else ():
                     await self._topic(record.topic).send(
                         key=record.key, value=record.value, headers=record.headers
                     )
+
+    def add_purge(self, table: faust.types.TableT) -> None:
+        """Every PURGE_SECONDS, drop this worker's entries of ``table`` past the retention."""
+        purger = Purger(table, int(self.connection.settings.retention_hours * 3_600_000))
+        changelog = table.changelog_topic.get_topic_name()
+
+        @self.app.timer(interval=PURGE_SECONDS, name=f"onething.purge.{table.name}")
+        async def purge() -> None:
+            if self.app.rebalancing or self.app.in_recovery:
+                return
+            mine = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == changelog}
+            purger.purge(mine)
 
     def add_agent(
         self, name: str, topics: list[str], handle: EventHandler, *, expect: Expectation | None = None
@@ -168,6 +191,7 @@ class Worker:
         source = self.app.topic(*topics, key_serializer="raw", value_serializer="raw")
         # Event ids this agent finished: outputs acknowledged and state written.
         processed = self.app.Table(f"{name}-processed", schema=TABLE_SCHEMA)
+        self.add_purge(processed)
         records = RecordProcessor(
             name, codec, expect, handle, processed=processed, producer=self.app.producer, clock=self.clock
         )
@@ -239,7 +263,7 @@ class RecordProcessor:
         # Only now: a crash before this line redelivers the record, and handling it again
         # publishes the same event ids, which consumers drop.
         step.settle()
-        self.processed[event.event_id] = self.clock.millis()
+        self.processed[event.event_id] = stamped({}, message.partition)
 
     async def dead_letter(self, message: Source, letter: DeadLetter) -> None:
         self.log.warning(
@@ -250,9 +274,15 @@ class RecordProcessor:
 
 
 def run_worker(
-    connection: Connection, departments: list[Department], flow_map: FlowMap | None, *, app_id: str
+    connection: Connection,
+    departments: list[Department],
+    flow_map: FlowMap | None,
+    *,
+    app_id: str,
+    start: StartPosition = FROM_EARLIEST,
 ) -> None:
-    """Block running the worker until SIGINT/SIGTERM; faust commits what it finished on the way out."""
+    """Block running the worker until SIGINT/SIGTERM; faust commits what it finished on the way out.
+    A consumer group that never committed starts from ``start``."""
     app = create_app(connection, app_id=app_id)
     worker = Worker(app, connection)
     for department in departments:
@@ -261,6 +291,9 @@ def run_worker(
         worker.add_tracker(flow_map)
         add_issue_loop(worker)
     operations.install(worker, flow_map)  # named agents, case gauges, consumer lag, the dashboard
+    settings = connection.settings
+    topics = {topic for names in operations.agent_topics(app).values() for topic in names}
+    place_new_group(settings.bootstrap_servers, app_id, topics, start, **kafka_options(settings))
     metrics.serve(connection.settings.metrics_port, connection.settings.metrics_host)
     GracefulWorker(app, loglevel="INFO", quiet=True).execute_from_commandline()
 

@@ -191,7 +191,7 @@ class CaseTracker:
 
     def _escalate(self, state: dict[str, Any], event: Event) -> tuple[dict[str, Any], list[OutgoingRecord]]:
         scope = event["matter"] or "case"
-        if scope in state["missed"] or state["status"] != OPEN:
+        if state["status"] != OPEN or scope in state["missed"]:
             return state, []
         state["missed"] = [*state["missed"], scope]
         metrics.CASES.labels(event["flow"], "overdue").inc()
@@ -210,6 +210,24 @@ class CaseTracker:
             },
         )
         return state, [self.publisher.build(escalation, cause=event)]
+
+
+def closed_summary(state: dict[str, Any]) -> dict[str, Any]:
+    """What a closed case keeps: enough to ignore its late events (the log keeps the rest)."""
+    return {"flow": state["flow"], "status": state["status"], "started_at": state["started_at"]}
+
+
+def next_deadline(state: dict[str, Any]) -> int | None:
+    """When an open case next runs late (ms): its own deadline or a matter's not yet reported."""
+    if state.get("status") != OPEN or state.get("flow") is None or state.get("last") is None:
+        return None
+    pending = [] if "case" in state["missed"] else [state["due_at"]]
+    pending += [
+        due
+        for key, due in state["matter_due"].items()
+        if key not in state["done"] and key not in state["missed"]
+    ]
+    return min(pending, default=None)
 
 
 def hash_index(scope: str) -> int:

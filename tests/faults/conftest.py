@@ -34,4 +34,6 @@ def settings(broker: LocalBroker, home: Path) -> Settings:
         dashboard_port=shared.free_port(),
         home=home,
         extra_departments=FAULTY_DEPARTMENTS,
+        # Faults make stalls likelier (faust after rebalances); the watch restarts a stalled worker.
+        stall_seconds=30,
     )

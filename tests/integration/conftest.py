@@ -67,6 +67,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "ONETHING_DASHBOARD_PORT": str(settings.dashboard_port),
         "ONETHING_HOME": str(settings.home),
         "ONETHING_EXTRA_DEPARTMENTS": ",".join(settings.extra_departments),
+        "ONETHING_STALL_SECONDS": str(settings.stall_seconds),
         # `onething run` refuses the public demo key; tests run with a key of their own.
         "ONETHING_TOKEN_KEY": "integration-tests-token-key",
     }

@@ -1,0 +1,79 @@
+"""Bounded state: expiry of stamped entries, closed-case markers and the deadline index."""
+
+from __future__ import annotations
+
+from streams.deadline_index import DeadlineIndex, IndexedCases
+from streams.retention import Purger, expired, stamped
+from streams.tracker import closed_summary, new_case_state, next_deadline
+
+
+def open_case(due_at: int, **matter_due: int) -> dict:
+    state = new_case_state()
+    state.update(flow="restaurant", due_at=due_at, matter_due=matter_due, last={"event_id": "e"})
+    return state
+
+
+def test_only_stamped_entries_past_the_cutoff_in_the_given_partitions_expire():
+    items = [
+        ("old-0", stamped({}, 0, at=100)),
+        ("old-1", stamped({}, 1, at=100)),
+        ("new-0", stamped({}, 0, at=900)),
+        ("legacy", 100),  # written before stamping: kept, its partition is unknown
+        ("open-case", open_case(5)),
+    ]
+    assert list(expired(items, cutoff=500)) == [("old-0", 0), ("old-1", 1)]
+    assert list(expired(items, cutoff=500, partitions={1})) == [("old-1", 1)]
+
+
+class FakeTable:
+    name = "t"
+
+    def __init__(self, data):
+        self.data, self.tombstones = dict(data), []
+
+    def send_changelog(self, partition, key, value, value_serializer=None):
+        self.tombstones.append((partition, key, value))
+
+
+def test_the_purger_removes_expired_entries_and_writes_their_tombstones_to_their_partition():
+    table = FakeTable({"gone": stamped({}, 2, at=0), "kept": stamped({}, 2)})
+    assert Purger(table, retention_millis=60_000).purge({2}) == 1
+    assert list(table.data) == ["kept"] and table.tombstones == [(2, "gone", None)]
+
+
+def test_a_closed_case_keeps_only_what_ignoring_its_late_events_needs():
+    state = open_case(10)
+    state["status"] = "completed"
+    assert closed_summary(state) == {"flow": "restaurant", "status": "completed", "started_at": 0}
+
+
+def test_the_next_deadline_is_the_earliest_unreported_one_of_an_open_case():
+    state = open_case(500, **{"tax.a": 300, "fire.b": 200})
+    state["done"], state["missed"] = ["fire.b"], []
+    assert next_deadline(state) == 300
+    state["missed"] = ["tax.a"]
+    assert next_deadline(state) == 500
+    state["missed"] = ["tax.a", "case"]
+    assert next_deadline(state) is None
+    assert next_deadline({**state, "status": "completed"}) is None
+
+
+def test_the_index_yields_late_cases_in_deadline_order_once_until_written_again():
+    cases = IndexedCases({}, DeadlineIndex(next_deadline))
+    cases["b"], cases["a"], cases["c"] = open_case(200), open_case(100), open_case(900)
+    assert cases.index.late(now_ms=500) == ["a", "b"]
+    assert cases.index.late(now_ms=500) == []  # visited: out until the tracker writes it
+    cases["a"] = {**open_case(100), "missed": ["case"]}  # the miss folded in: nothing left due
+    cases["b"] = open_case(700)  # moved later
+    assert cases.index.late(now_ms=800) == ["b"]
+    assert len(cases.index) == 1  # only c is still waiting
+
+
+def test_a_closed_case_leaves_the_index_and_a_rebuild_sees_only_open_ones():
+    table = {"open": open_case(100), "done": {"status": "completed", "flow": "x", "started_at": 0}}
+    index = DeadlineIndex(next_deadline)
+    index.rebuild(table.items())
+    assert not index.stale and len(index) == 1
+    cases = IndexedCases(table, index)
+    cases["open"] = {**table["open"], "status": "rejected"}
+    assert len(index) == 0 and index.late(now_ms=10**12) == []
