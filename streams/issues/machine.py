@@ -92,7 +92,6 @@ def new_issue_state(issue_id: str) -> State:
         "follow_ups": 0,
         "merged_into": None,
         "merged_reports": [],
-        "seen": [],  # event ids folded in: a redelivered event changes nothing
     }
 
 
@@ -174,7 +173,8 @@ class IssueMachine:
     def apply(self, state: State | None, event: Event) -> Decision:
         """The issue's new state and the events to publish, each caused by ``event``."""
         handler = self._handlers.get(event.type)
-        if handler is None or (state and event.event_id in state["seen"]):
+        # Redeliveries never get here: the runtime drops event ids the agent already processed.
+        if handler is None:
             return state, []
         if state is None:
             if event.type in _ACTION_OF:
@@ -185,7 +185,6 @@ class IssueMachine:
             state = new_issue_state(event.case_id)
         else:
             state = deepcopy(state)
-        state["seen"].append(event.event_id)
         return state, handler(state, event)
 
     # --- intake -------------------------------------------------------------------------------

@@ -81,15 +81,6 @@ def test_acceptance_before_the_raise_is_seen_still_counts_from_the_raise():
     assert run.status == "assigned" and run.state["raised_at"] == at(23)
 
 
-def test_a_redelivered_event_changes_nothing():
-    run = Run()
-    run.open()
-    answer = event("IssueAnswered", answered(), when=at(24))
-    run.feed_event(answer)
-    before = run.state
-    assert run.feed_event(answer) == [] and run.state == before
-
-
 def test_cross_department_issues_get_a_lead_assisting_departments_and_the_complex_deadline():
     run = Run()
     [assigned] = run.open(category="arrears")
