@@ -51,7 +51,8 @@ def _schemas_check(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     catalog = load_catalog()
     revisions = sum(len(c.revisions) for c in catalog)
-    print(f"{len(catalog)} contracts, {revisions} revisions: valid and BACKWARD compatible")
+    packages = f" (with the packages {', '.join(catalog.packages)})" if catalog.packages else ""
+    print(f"{len(catalog)} contracts, {revisions} revisions{packages}: valid and BACKWARD compatible")
     return 0
 
 

@@ -99,9 +99,10 @@ class CaseTracker:
         state["required"] = self.flow_map.required_matters(flow, event.payload)
         state["started_at"] = millis(started)
         state["due_at"] = millis(add_working_days(started, flow.sla_working_days))
-        state["channel"] = event.payload.get("channel")
-        state["materials"] = len(event.payload.get("materials") or ())
-        state["submissions"] += 1
+        if flow.starts_with_application:
+            state["channel"] = event.payload.get("channel")
+            state["materials"] = len(event.payload.get("materials") or ())
+            state["submissions"] += 1
         metrics.CASES.labels(flow.name, "started").inc()
 
     def _start_matters(self, state: dict[str, Any], event: Event) -> None:
