@@ -224,7 +224,12 @@ def load_department(spec: str) -> Department:
 
 
 def departments(names: list[str] | None = None, *, extra: tuple[str, ...] = ()) -> list[Department]:
-    every = list(discover(extra=extra).departments)
+    return chosen(discover(extra=extra).departments, names)
+
+
+def chosen(every: Iterable[Department], names: list[str] | None) -> list[Department]:
+    """The departments ``names`` names (all when none), or DiscoveryError naming the unknown ones."""
+    every = list(every)
     if not names:
         return every
     known = {d.name: d for d in every}

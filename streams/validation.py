@@ -99,30 +99,45 @@ def _place(matter: Matter, flow: Flow | None = None) -> str:
 
 def matter_problems(matters: Iterable[Matter], catalog: Catalog) -> list[Problem]:
     """Every event a matter names has a contract, and its `when` fits its triggers."""
-    problems = []
-    for matter in matters:
-        roles = dict.fromkeys(matter.triggers, "trigger") | {e: "emitted event" for e in matter.emits}
-        problems += [
-            Problem(f"{_place(matter)}: {role} {event} has no schema", department=matter.department)
-            for event, role in roles.items()
-            if event not in catalog
-        ]
-        if matter.when and (text := when_problem(matter.when, catalog, matter.triggers, _place(matter))):
-            problems.append(Problem(text, department=matter.department))
-    return problems
+    matters = list(matters)
+    problems = [
+        Problem(f"{_place(matter)}: {role} {event} has no schema", department=matter.department)
+        for matter in matters
+        for event, role in (
+            dict.fromkeys(matter.triggers, "trigger") | {e: "emitted event" for e in matter.emits}
+        ).items()
+        if event not in catalog
+    ]
+    return problems + when_problems(matters, catalog)
+
+
+def when_problems(matters: Iterable[Matter], catalog: Catalog) -> list[Problem]:
+    """Each matter's `when` names a field of its triggers, of a type the condition can compare."""
+    return [
+        Problem(text, department=matter.department)
+        for matter in matters
+        if matter.when and (text := when_problem(matter.when, catalog, matter.triggers, _place(matter)))
+    ]
 
 
 def flow_problems(flow: Flow, matters: dict[str, Matter], catalog: Catalog) -> list[Problem]:
     """The flow's first event has a contract; every step is a known matter whose `when` fits it."""
     if flow.application not in catalog:
         return [Problem(f"flow {flow.name}: {flow.application} has no schema", flow=flow.name)]
+    unknown = [
+        Problem(f"flow {flow.name}: names unknown matter {step.matter}", flow=flow.name)
+        for step in flow.steps
+        if step.matter not in matters
+    ]
+    return unknown + flow_when_problems(flow, matters, catalog)
+
+
+def flow_when_problems(flow: Flow, matters: dict[str, Matter], catalog: Catalog) -> list[Problem]:
+    """The tracker reads each conditional step's `when` on the flow's first event: it must fit there."""
     problems = []
     for step in flow.steps:
         matter = matters.get(step.matter)
-        if matter is None:
-            problems.append(Problem(f"flow {flow.name}: names unknown matter {step.matter}", flow=flow.name))
-            continue
-        if matter.when:
+        if matter and matter.when:
             text = when_problem(matter.when, catalog, (flow.application,), _place(matter, flow))
             if text:
                 problems.append(Problem(text, flow=flow.name))

@@ -14,6 +14,8 @@ from streams.flows import Flow
 class Declarations:
     departments: tuple[Department, ...]
     flows: tuple[Flow, ...]
+    # Plug-ins that could not be loaded or merged (see streams.discovery).
+    refusals: tuple[discovery.Refusal, ...] = ()
 
     @property
     def matters(self) -> dict[str, Matter]:
@@ -30,4 +32,6 @@ def departments(settings: Settings) -> tuple[Department, ...]:
 
 
 def load(settings: Settings) -> Declarations:
-    return Declarations(departments(settings), tuple(discovery.flows()))
+    """Everything declared, checked against the contracts by the commands themselves (graph --check)."""
+    found = discovery.discover(extra=settings.extra_departments, check_contracts=False)
+    return Declarations(found.departments, found.flows, found.refusals)
