@@ -73,14 +73,18 @@ class Discovered:
     refusals: tuple[Refusal, ...] = ()
     # Department and flow names → where each was declared (an extended department: its base's).
     origins: dict[str, Origin] = field(default_factory=dict)
+    # Each department as declared, before extensions were merged into it.
+    declared: dict[str, Department] = field(default_factory=dict)
 
     def own(self) -> Discovered:
-        """Only this repository's declarations: what its own tests and docs are about."""
+        """Only this repository's declarations, without plug-ins' extensions: what its own tests and
+        docs are about, whatever else is installed."""
         return Discovered(
-            tuple(d for d in self.departments if self.origins[d.name].own),
+            tuple(self.declared[d.name] for d in self.departments if self.origins[d.name].own),
             tuple(f for f in self.flows if self.origins[f.name].own),
             (),
             self.origins,
+            self.declared,
         )
 
 
@@ -177,7 +181,8 @@ def discover(
     origins = {name: origin for name, (origin, _) in valid.items()}
     flows = _flows(merged, catalog if check_contracts else None, refusals, origins)
     _log(refusals)
-    return Discovered(tuple(merged.values()), tuple(flows), tuple(refusals), origins)
+    declared_as = {name: d for name, (_, d) in valid.items()}
+    return Discovered(tuple(merged.values()), tuple(flows), tuple(refusals), origins, declared_as)
 
 
 _logged: set[str] = set()
