@@ -14,7 +14,7 @@ from streams.department import REJECTED, Department, DepartmentExtension, Handle
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
 from streams.flows import Figures, Flow, Published, Step
-from streams.identifiers import is_valid_uscc, make_uscc, tokenize_citizen_id
+from streams.identifiers import is_valid_uscc, make_citizen_id, make_uscc, tokenize_citizen_id
 
 __all__ = [
     "REJECTED",
@@ -36,6 +36,7 @@ __all__ = [
     "emit",
     "full_years",
     "is_valid_uscc",
+    "make_citizen_id",
     "make_uscc",
     "occurred_on",
     "reject",

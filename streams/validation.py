@@ -59,7 +59,7 @@ def condition_problem(condition: Condition, avro_type: Any) -> str | None:
         return None if op in ("==", "!=") else f"orders the field against None ({condition})"
     if kind in NUMBERS:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if ok else f"compares a {kind} field with {value!r}"
+        return None if ok else f"compares {'an' if kind == 'int' else 'a'} {kind} field with {value!r}"
     if kind == "boolean":
         if not isinstance(value, bool):
             return f"compares a boolean field with {value!r}"

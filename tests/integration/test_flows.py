@@ -32,6 +32,7 @@ TIMEOUT = 90
 MODULES: dict[str, ModuleType] = {
     ep.name: import_module(ep.module)
     for ep in sorted(entry_points(group="onething.flows"), key=lambda e: e.name)
+    if ep.dist and ep.dist.name == discovery.PROJECT  # this repository's flows, whatever else is installed
 }
 FLOW_MAP = FlowMap([m.flow for m in MODULES.values()], discovery.departments())
 IDENTITY_NUMBER = re.compile(r"(?<![0-9A-Z])\d{17}[\dX](?![0-9A-Z])")

@@ -18,6 +18,7 @@ from pathlib import Path
 from streams.contracts import default_catalog
 
 RETIREMENT = Path(__file__).parent / "retirement"
+BROKEN = Path(__file__).parent / "broken"
 
 
 def write_dist_info(plugin: Path, target: Path) -> Path:
