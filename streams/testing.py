@@ -111,14 +111,14 @@ class Harness:
         record = self._publisher(producer).build(
             NewEvent(event_type, payload, subject), cause=None, case_id=case_id
         )
-        return self._decoded(record)
+        return self.decoded(record)
 
-    def _decoded(self, record: OutgoingRecord) -> Event:
+    def decoded(self, record: OutgoingRecord) -> Event:
         return decode_event(self.codec, record.value)
 
     async def deliver(self, event: Event) -> list[Event]:
         """What the departments emit in answer to ``event`` (one hop), as consumers would see it."""
-        return [self._decoded(r) for p in self.processors for r in await p.handle(event)]
+        return [self.decoded(r) for p in self.processors for r in await p.handle(event)]
 
     async def run(self, first: Event) -> Case:
         """Deliver ``first``, then everything that follows, to every department and the tracker."""
@@ -133,7 +133,7 @@ class Harness:
                 state, outcomes = self.tracker.apply(state, event)
             for processor in self.processors:
                 outcomes += await processor.handle(event)
-            pending.extend(self._decoded(r) for r in outcomes)
+            pending.extend(self.decoded(r) for r in outcomes)
         return Case(events)
 
     def give(self, event_type: str, payload: dict[str, Any], **options: Any) -> list[Event]:
