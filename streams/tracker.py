@@ -74,7 +74,9 @@ class CaseTracker:
             return state, []
         state["last"] = _cause_of(event)
         state["seen"] = sorted({*state["seen"], event.type})
-        if flow := self.flow_map.by_application.get(event.type):
+        flow = self.flow_map.by_application.get(event.type)
+        # A fact that starts a flow may also be a step of the case's own flow: it never takes it over.
+        if flow and state["flow"] in (None, flow.name):
             self._start(state, flow.name, event)
         elif event.type == REJECTED:
             state["rejection"] = {

@@ -88,3 +88,22 @@ def test_the_department_writes_the_fact_and_the_desk_does_not(retirement):
     assert writers == {principal("public_security")}
     desk_writes = {g.name for g in grants if g.principal == principal("service_center")}
     assert "gov.service_center.retirement_application_submitted.v1" in desk_writes
+
+
+def test_a_starting_fact_inside_another_flows_case_does_not_take_the_case_over(retirement):
+    from onething_retirement import flows
+
+    from streams import discovery
+
+    harness = Harness(discovery.departments(), [flows.retirement, flows.after_death])
+    application = {
+        "retiree": DECEASED,
+        "retirement_date": date(2026, 12, 1),
+        "contribution_years": 20,
+        "channel": "ONLINE",
+        "materials": ["retirement_approval"],
+    }
+    state, _ = harness.tracker.apply(None, harness.published("RetirementApplicationSubmitted", application))
+    death = harness.published("DeathRegistered", DEATH, producer="public_security")
+    state, _ = harness.tracker.apply(state, death)
+    assert (state["flow"], state["submissions"]) == ("retirement", 1)
