@@ -9,7 +9,7 @@ from random import Random
 from typing import Any
 
 from agents.credit import CREDIT_REPAIR_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
 from streams.samples import CHANNELS, enterprise, today, vary, with_materials
 
 ACCEPTANCE = "credit.credit_repair_application"

@@ -8,7 +8,7 @@ from random import Random
 from typing import Any
 
 from agents.market_regulation import DEREGISTRATION_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
 from streams.samples import CHANNELS, enterprise, today, vary, with_materials
 
 PRE_REVIEW = "market_regulation.deregistration_pre_review"

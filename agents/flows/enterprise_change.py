@@ -7,7 +7,7 @@ from random import Random
 from typing import Any
 
 from agents.market_regulation import CHANGE_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
 from streams.samples import CHANNELS, citizen, enterprise, vary, with_materials
 
 CHANGE = "market_regulation.license_change"

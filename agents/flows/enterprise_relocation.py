@@ -7,7 +7,7 @@ from random import Random
 from typing import Any
 
 from agents.market_regulation import RELOCATION_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
 from streams.samples import CHANNELS, DISTRICTS, enterprise, vary, with_materials
 
 REGISTRATION = "market_regulation.relocation_registration"

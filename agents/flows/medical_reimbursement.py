@@ -7,7 +7,7 @@ from random import Random
 from typing import Any
 
 from agents.medical_insurance import CLAIM_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
 from streams.samples import CHANNELS, citizen, today, vary, with_materials
 
 CLAIM = "medical_insurance.reimbursement_claim"

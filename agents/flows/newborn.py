@@ -8,7 +8,7 @@ from random import Random
 from typing import Any
 
 from agents.health import NEWBORN_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
 from streams.samples import (
     CHANNELS,
     DISTRICTS,

@@ -9,7 +9,7 @@ from random import Random
 from typing import Any
 
 from agents.housing import RENTAL_HOUSING_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
 from streams.samples import CHANNELS, citizen, vary, with_materials
 
 ACCEPTANCE = "housing.rental_housing_application"

@@ -7,7 +7,7 @@ from random import Random
 from typing import Any
 
 from agents.market_regulation import RESTAURANT_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
 from streams.samples import CHANNELS, citizen, vary, with_materials
 
 LICENSE = "market_regulation.business_license"

@@ -12,7 +12,7 @@ from typing import Any
 
 from agents.education import ENROLMENT_MATERIALS as CHECKLIST
 from agents.education import autumn_cutoff
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
 from streams.samples import CHANNELS, DISTRICTS, citizen, today, vary, with_materials
 
 ACCEPTANCE = "education.enrolment_application"

@@ -8,7 +8,7 @@ from random import Random
 from typing import Any
 
 from agents.veterans import REPORTING_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
 from streams.samples import (
     CHANNELS,
     DISTRICTS,

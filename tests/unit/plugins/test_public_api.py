@@ -12,6 +12,7 @@ import streams
 AGENTS = Path(__file__).resolve().parents[3] / "agents"
 # The modules department and flow authors import from; platform internals (the issue loop) aside.
 AUTHOR_MODULES = {
+    "streams",
     "streams.events",
     "streams.conditions",
     "streams.department",
