@@ -161,6 +161,7 @@ def discover(
             )
         else:
             bases[obj.name] = (origin, obj)
+
     def checked(origin: Origin, declared: Department | DepartmentExtension) -> bool:
         problems = matter_problems(declared.matters, catalog) if check_contracts else []
         refusals.extend(Refusal(origin, str(p)) for p in problems)
