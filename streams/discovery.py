@@ -71,8 +71,9 @@ class Discovered:
     departments: tuple[Department, ...]
     flows: tuple[Flow, ...]
     refusals: tuple[Refusal, ...] = ()
-    # Department and flow names → where each was declared (an extended department: its base's).
+    # Department names → where each was declared (an extended department: its base's).
     origins: dict[str, Origin] = field(default_factory=dict)
+    flow_origins: dict[str, Origin] = field(default_factory=dict)
     # Each department as declared, before extensions were merged into it.
     declared: dict[str, Department] = field(default_factory=dict)
 
@@ -81,9 +82,10 @@ class Discovered:
         docs are about, whatever else is installed."""
         return Discovered(
             tuple(self.declared[d.name] for d in self.departments if self.origins[d.name].own),
-            tuple(f for f in self.flows if self.origins[f.name].own),
+            tuple(f for f in self.flows if self.flow_origins[f.name].own),
             (),
             self.origins,
+            self.flow_origins,
             self.declared,
         )
 
@@ -180,10 +182,13 @@ def discover(
             except ValueError as exc:
                 refusals.append(Refusal(origin, str(exc)))
     origins = {name: origin for name, (origin, _) in valid.items()}
-    flows = _flows(merged, catalog if check_contracts else None, refusals, origins)
+    flow_origins: dict[str, Origin] = {}
+    flows = _flows(merged, catalog if check_contracts else None, refusals, flow_origins)
     _log(refusals)
     declared_as = {name: d for name, (_, d) in valid.items()}
-    return Discovered(tuple(merged.values()), tuple(flows), tuple(refusals), origins, declared_as)
+    return Discovered(
+        tuple(merged.values()), tuple(flows), tuple(refusals), origins, flow_origins, declared_as
+    )
 
 
 _logged: set[str] = set()

@@ -110,3 +110,21 @@ def test_graph_check_lists_each_refusal(broken, capsys):
     assert sum(line.startswith("refused ") for line in err) == 2  # the other three are flow-map problems
     assert any("when retiree > 3" in line for line in err)
     assert any("PensionIndexed has no schema" in line for line in err)
+
+
+def test_a_second_flow_of_a_taken_name_is_refused_naming_both(monkeypatch):
+    from agents.flows import newborn
+
+    origin = discovery.Origin("acme", "newborn", "acme.flows:newborn")
+    real = discovery.declarations
+
+    def with_copy(group):
+        extra = [(origin, lambda: newborn.flow)] if group == discovery.FLOWS_GROUP else []
+        return real(group) + extra
+
+    monkeypatch.setattr(discovery, "declarations", with_copy)
+    [refusal] = discovery.discover().refusals
+    assert str(refusal) == (
+        "refused acme.flows:newborn (package acme, entry point newborn): flow newborn is already declared by "
+        "agents.flows.newborn:flow (package onething, entry point newborn)"
+    )
