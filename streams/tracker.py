@@ -16,7 +16,7 @@ from streams import durations, metrics
 from streams.calendar import add_working_days, working_days_between
 from streams.department import REJECTED
 from streams.events import Event, NewEvent
-from streams.flows import FlowMap
+from streams.flows import Flow, FlowMap
 from streams.publisher import OutgoingRecord, Publisher
 
 OPEN, COMPLETED, REJECTED_STATUS = "open", "completed", "rejected"
@@ -75,8 +75,7 @@ class CaseTracker:
         state["last"] = _cause_of(event)
         state["seen"] = sorted({*state["seen"], event.type})
         flow = self.flow_map.by_application.get(event.type)
-        # A fact that starts a flow may also be a step of the case's own flow: it never takes it over.
-        if flow and state["flow"] in (None, flow.name):
+        if flow and self._starts(flow, state["flow"]):
             self._start(state, flow.name, event)
         elif event.type == REJECTED:
             state["rejection"] = {
@@ -93,6 +92,14 @@ class CaseTracker:
                 state["departments"] = sorted({*state["departments"], matter.department})
         self._start_matters(state, event)
         return self._decide(state, event)
+
+    def _starts(self, flow: Flow, current: str | None) -> bool:
+        """Whether ``flow``'s first event (re)starts the case. A fact that starts a flow may also be a
+        step of the case's own flow, even one arriving before its application: it never takes the
+        case over, while the application does."""
+        if current in (None, flow.name):
+            return True
+        return flow.starts_with_application and not self.flow_map.flows[current].starts_with_application
 
     def _start(self, state: dict[str, Any], flow_name: str, event: Event) -> None:
         flow = self.flow_map.flows[flow_name]

@@ -107,3 +107,23 @@ def test_a_starting_fact_inside_another_flows_case_does_not_take_the_case_over(r
     death = harness.published("DeathRegistered", DEATH, producer="public_security")
     state, _ = harness.tracker.apply(state, death)
     assert (state["flow"], state["submissions"]) == ("retirement", 1)
+
+
+def test_an_application_arriving_after_a_starting_fact_of_its_case_takes_the_case(retirement):
+    from onething_retirement import flows
+
+    from streams import discovery
+
+    harness = Harness(discovery.departments(), [flows.retirement, flows.after_death])
+    state, _ = harness.tracker.apply(
+        None, harness.published("DeathRegistered", DEATH, producer="public_security")
+    )
+    application = {
+        "retiree": DECEASED,
+        "retirement_date": date(2026, 12, 1),
+        "contribution_years": 20,
+        "channel": "ONLINE",
+        "materials": ["retirement_approval"],
+    }
+    state, _ = harness.tracker.apply(state, harness.published("RetirementApplicationSubmitted", application))
+    assert (state["flow"], state["submissions"]) == ("retirement", 1)
