@@ -5,31 +5,21 @@ Identity numbers are assigned here and never leave: events carry only the citize
 
 from __future__ import annotations
 
-from datetime import date
-
 from agents.registers import figure
 from streams.conditions import Condition
 from streams.days import full_years, occurred_on
 from streams.department import Department, reject
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
+from streams.identifiers import make_citizen_id as id_number
 from streams.identifiers import tokenize_citizen_id
 
 department = Department("public_security", "公安局")
 
-# GB 11643 公民身份号码: weights and check characters of the 18th position.
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 LOCAL_CITY = "宁波市"
 # 随迁子女: the family must have held a local 居住证 for a year.
 MIN_PERMIT_MONTHS = 12
 MAX_NAME_CHARS = 15
-
-
-def id_number(division: str, born: date, sequence: int) -> str:
-    """A 公民身份号码: division, birth date, sequence (odd for men, even for women), check character."""
-    first17 = f"{division}{born:%Y%m%d}{sequence:03d}"
-    return first17 + _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
 
 
 def name_problems(child_name: str, parent_names: list[str]) -> list[str]:

@@ -76,8 +76,19 @@ def department_grants(department: Department, catalog: Catalog) -> list[Grant]:
 
 def desk_grants(flows: Sequence[Flow], catalog: Catalog) -> list[Grant]:
     """The service desk (一窗受理) puts applications and enterprises' issue reports in, nothing else."""
-    entries = {catalog[flow.application].topic for flow in flows} | {catalog[issues.RAISED].topic}
+    entries = {catalog[flow.application].topic for flow in flows if flow.starts_with_application}
+    entries |= {catalog[issues.RAISED].topic}
     return _topics(principal(DESK), entries, "WRITE")
+
+
+def starting_fact_grants(flows: Sequence[Flow], catalog: Catalog) -> list[Grant]:
+    """An event-started flow's first event is written by the department whose fact it is, not the desk."""
+    return [
+        grant
+        for flow in flows
+        if flow.started_by
+        for grant in _topics(principal(flow.started_by), [catalog[flow.application].topic], "WRITE")
+    ]
 
 
 def tracker_grants(catalog: Catalog) -> list[Grant]:
@@ -95,7 +106,7 @@ def tracker_grants(catalog: Catalog) -> list[Grant]:
 def derive_acls(departments: Sequence[Department], flows: Sequence[Flow], catalog: Catalog) -> list[Grant]:
     """Every grant of a deployment, sorted; a pure function of the declarations."""
     grants = [g for d in departments for g in department_grants(d, catalog)]
-    grants += desk_grants(flows, catalog) + tracker_grants(catalog)
+    grants += desk_grants(flows, catalog) + starting_fact_grants(flows, catalog) + tracker_grants(catalog)
     return sorted(set(grants))
 
 

@@ -60,6 +60,10 @@ class Codec:
     def schema_id(self, full_name: str) -> int:
         return self._writers[full_name][0]
 
+    def parsed(self, full_name: str) -> Any:
+        """The parsed writer schema of a contract (for validating a record before encoding it)."""
+        return self._writers[full_name][1]
+
     def encode(self, full_name: str, record: dict[str, Any]) -> bytes:
         schema_id, parsed = self._writers[full_name]
         buffer = io.BytesIO()

@@ -5,21 +5,35 @@ The topic of ``schemas/market_regulation/business_license_issued.v1/`` is
 ``gov.market_regulation.business_license_issued.v1`` and its record is
 ``gov.market_regulation.BusinessLicenseIssued``. Event files name the envelope as
 ``onething.Envelope``; loading inlines it so every schema handed to a registry is self-contained.
+
+Installed packages ship contracts of their own through the ``onething.schemas`` entry-point group,
+each naming a folder laid out like schemas/ (without an envelope):
+
+    [project.entry-points."onething.schemas"]
+    retirement = "onething_retirement.schemas"     # a package (its folder) or a str/Path attribute
+
+Every command reads the project's folder (``ONETHING_SCHEMAS`` moves it) plus every package's.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
 ENVELOPE_NAME = "onething.Envelope"
 TOPIC_PREFIX = "gov"
+SCHEMAS_GROUP = "onething.schemas"
+
+log = logging.getLogger(__name__)
 
 
 class ContractError(Exception):
@@ -27,8 +41,37 @@ class ContractError(Exception):
 
 
 def schemas_dir() -> Path:
+    """The project's own contracts: schemas/ beside the code, or the folder ``ONETHING_SCHEMAS`` names."""
     configured = os.environ.get("ONETHING_SCHEMAS")
     return Path(configured) if configured else Path(__file__).resolve().parent.parent / "schemas"
+
+
+def _folder_of(target: object) -> Path:
+    """A package (a folder of .avsc files, ``__init__.py`` optional) or a path to one."""
+    if isinstance(target, str | Path):
+        return Path(target)
+    locations = list(getattr(target, "__path__", ()))
+    if not locations:
+        raise ContractError(f"{target!r} is neither a package nor a path")
+    return Path(locations[0])
+
+
+def package_schema_dirs() -> dict[str, Path]:
+    """Each installed package's contract folder, by ``<distribution> (entry point <name>)``.
+
+    A folder that cannot be found raises ContractError naming the entry point.
+    """
+    found: dict[str, Path] = {}
+    for entry in sorted(entry_points(group=SCHEMAS_GROUP), key=lambda e: e.name):
+        origin = f"{entry.dist.name if entry.dist else '?'} (onething.schemas entry point {entry.name!r})"
+        try:
+            folder = _folder_of(entry.load())
+        except Exception as exc:  # a broken package: say which, whatever it raised
+            raise ContractError(f"{origin}: cannot load {entry.value!r}: {exc}") from None
+        if not folder.is_dir():
+            raise ContractError(f"{origin}: {folder} is not a folder")
+        found[origin] = folder
+    return found
 
 
 def snake_case(name: str) -> str:
@@ -71,8 +114,18 @@ class Contract:
 class Catalog:
     """Every contract, looked up by short name, full name or topic."""
 
-    def __init__(self, envelope: dict[str, Any], contracts: list[Contract]) -> None:
+    def __init__(
+        self,
+        envelope: dict[str, Any],
+        contracts: list[Contract],
+        *,
+        packages: Mapping[str, Path] | None = None,
+        refused: Mapping[str, str] | None = None,
+    ) -> None:
         self.envelope = envelope
+        # Package folders read besides the project's, and those refused (origin → reason).
+        self.packages = dict(packages or {})
+        self.refused = dict(refused or {})
         self.contracts = sorted(contracts, key=lambda c: c.topic)
         self._by_key: dict[str, Contract] = {}
         for contract in self.contracts:
@@ -83,7 +136,7 @@ class Catalog:
         try:
             return self._by_key[key]
         except KeyError:
-            raise KeyError(f"no contract named {key!r} in schemas/") from None
+            raise KeyError(f"no contract named {key!r} in schemas/ or any package's") from None
 
     def __contains__(self, key: str) -> bool:
         return key in self._by_key
@@ -131,17 +184,66 @@ def _load_contract(topic_dir: Path, area: str, envelope: dict[str, Any]) -> Cont
     return Contract(name, namespace, int(match.group(2)), revisions, tuple(files))
 
 
-def load_catalog(root: Path | None = None) -> Catalog:
-    root = root or schemas_dir()
-    envelope = _read_json(root / "envelope.avsc")
-    contracts = [
+def _load_folder(root: Path, envelope: dict[str, Any]) -> list[Contract]:
+    return [
         _load_contract(topic_dir, area_dir.name, envelope)
         for area_dir in sorted(p for p in root.iterdir() if p.is_dir())
         for topic_dir in sorted(p for p in area_dir.iterdir() if p.is_dir())
     ]
-    return Catalog(envelope, contracts)
+
+
+def _clashes(contracts: list[Contract], taken: Mapping[str, Contract]) -> list[str]:
+    return [
+        f"{c.paths[-1]}: topic {c.topic} is already declared by {taken[c.topic].paths[-1]}"
+        for c in contracts
+        if c.topic in taken
+    ]
+
+
+def load_catalog(
+    root: Path | None = None, *, packages: Mapping[str, Path] | None = None, strict: bool = True
+) -> Catalog:
+    """The contracts of ``root`` (default: the project's) and of ``packages`` (default: when no root
+    is given, every installed package's).
+
+    ``strict``: a broken package folder raises ContractError; otherwise it is left out, logged and
+    listed in ``Catalog.refused``, so one broken plug-in does not stop the platform.
+    """
+    if packages is None:
+        packages = {} if root else _installed_packages(strict)
+    root = root or schemas_dir()
+    envelope = _read_json(root / "envelope.avsc")
+    contracts = _load_folder(root, envelope)
+    by_topic = {c.topic: c for c in contracts}
+    read, refused = {}, {}
+    for origin, folder in packages.items():
+        try:
+            theirs = _load_folder(folder, envelope)
+            clashes = _clashes(theirs, by_topic)
+            if clashes:
+                raise ContractError("; ".join(clashes))
+        except ContractError as exc:
+            if strict:
+                raise ContractError(f"{origin}: {exc}") from None
+            log.error("refused the contracts of %s: %s", origin, exc)
+            refused[origin] = str(exc)
+            continue
+        read[origin] = folder
+        by_topic |= {c.topic: c for c in theirs}
+    return Catalog(envelope, list(by_topic.values()), packages=read, refused=refused)
+
+
+def _installed_packages(strict: bool) -> dict[str, Path]:
+    try:
+        return package_schema_dirs()
+    except ContractError as exc:
+        if strict:
+            raise
+        log.error("refused a package's contracts: %s", exc)
+        return {}
 
 
 @cache
 def default_catalog() -> Catalog:
-    return load_catalog()
+    """What the platform runs on: a broken plug-in's contracts are refused (and logged), not fatal."""
+    return load_catalog(strict=False)

@@ -63,14 +63,11 @@ class Matter:
         return " + ".join(self.triggers)
 
 
-class Department:
-    """A department: a name, a display name and the matters it performs."""
+class _Declares:
+    """What a department and an extension of one share: the ``matter`` decorator and the list it fills."""
 
-    def __init__(self, name: str, display_name: str, *, version: str = "1.0.0") -> None:
-        self.name = name
-        self.display_name = display_name
-        self.version = version
-        self.matters: list[Matter] = []
+    name: str
+    matters: list[Matter]
 
     def matter(
         self,
@@ -117,8 +114,59 @@ class Department:
     def triggers(self) -> list[str]:
         return sorted({t for m in self.matters for t in m.triggers})
 
+
+class Department(_Declares):
+    """A department: a name, a display name and the matters it performs."""
+
+    def __init__(self, name: str, display_name: str, *, version: str = "1.0.0") -> None:
+        self.name = name
+        self.display_name = display_name
+        self.version = version
+        self.matters: list[Matter] = []
+
+    @staticmethod
+    def extend(name: str) -> DepartmentExtension:
+        """Matters for the department ``name``, declared in another package (see DepartmentExtension)."""
+        return DepartmentExtension(name)
+
+    def merged(self, *extensions: DepartmentExtension) -> Department:
+        """This department with the extensions' matters: one department, one agent, one processed table.
+
+        A new object; raises ValueError when an extension names a matter the department already has.
+        """
+        merged = Department(self.name, self.display_name, version=self.version)
+        merged.matters = list(self.matters)
+        for extension in extensions:
+            if extension.name != self.name:
+                raise ValueError(f"an extension of {extension.name} cannot extend {self.name}")
+            taken = {m.name for m in merged.matters} & {m.name for m in extension.matters}
+            if taken:
+                raise ValueError(f"{self.name} already has matter {', '.join(sorted(taken))}")
+            merged.matters += extension.matters
+        return merged
+
     def __repr__(self) -> str:
         return f"Department({self.name!r}, {self.display_name!r})"
+
+
+class DepartmentExtension(_Declares):
+    """Matters a package adds to a department declared elsewhere (人社 takes on 退休 matters).
+
+        human_resources = DepartmentExtension("human_resources")
+
+        @human_resources.matter("pension_start", "养老金待遇核定", trigger=..., done=..., sla_working_days=5)
+        async def start_pension(event: Event) -> list[NewEvent]: ...
+
+    Registered under the same ``onething.departments`` entry-point group as a department; discovery
+    merges it into the department of that name, so results name the department that exists.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.matters: list[Matter] = []
+
+    def __repr__(self) -> str:
+        return f"DepartmentExtension({self.name!r})"
 
 
 def reject(*reasons: str, missing_materials: Sequence[str] = ()) -> NewEvent:

@@ -56,6 +56,15 @@ class Flow:
     # Makes one realistic application payload for simulations: varied, sometimes incomplete or
     # ineligible, so every branch of the flow runs.
     sample: Callable[[Random], dict[str, Any]] | None = None
+    # Set when another department's fact starts the case (a death certificate, a birth: 免申即享):
+    # `application` is then that department's event, not an application. Nobody applied, so the case
+    # counts no channel, material or submission, and a simulation publishes the event as that
+    # department's.
+    started_by: str | None = None
+
+    @property
+    def starts_with_application(self) -> bool:
+        return self.started_by is None
 
 
 class FlowMap:

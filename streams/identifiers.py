@@ -84,6 +84,13 @@ def is_valid_citizen_id(number: str) -> bool:
     return number[17] == _CITIZEN_CHECK[total % 11]
 
 
+def make_citizen_id(division: str, born: date, sequence: int) -> str:
+    """A 公民身份号码: division, birth date, sequence (odd for men, even for women), check character."""
+    first17 = f"{division}{born:%Y%m%d}{sequence:03d}"
+    total = sum(int(d) * w for d, w in zip(first17, _CITIZEN_WEIGHTS, strict=True))
+    return first17 + _CITIZEN_CHECK[total % 11]
+
+
 def find_citizen_ids(data: bytes) -> list[str]:
     """Every valid 身份证号 in clear in ``data`` (a valid USCC that happens to be all digits is not one)."""
     found = (m.decode() for m in _CITIZEN_CANDIDATE.findall(data))

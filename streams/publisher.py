@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import fastavro.validation
+
 from streams.clock import SYSTEM_CLOCK, Clock
 from streams.codec import Codec
 from streams.contracts import Catalog
@@ -65,10 +67,16 @@ class Publisher:
             event_id=derived_event_id(cause.event_id, self.producer, index) if cause else None,
             occurred_at=self.clock.millis(),
         )
+        record = {"envelope": envelope, "payload": new.payload}
+        # Avro would drop an undeclared field and turn "1" into 1.0 without a word: refuse both.
+        undeclared = sorted(set(new.payload) - {f["name"] for f in contract.payload_fields})
+        if undeclared:
+            raise InvalidOutput(f"{new.type} has no field {', '.join(undeclared)} in its schema")
         try:
-            value = self._codec.encode(contract.full_name, {"envelope": envelope, "payload": new.payload})
+            fastavro.validation.validate(record, self._codec.parsed(contract.full_name), raise_errors=True)
+            value = self._codec.encode(contract.full_name, record)
         except Exception as exc:  # fastavro reports a misfit with many exception types
-            raise InvalidOutput(f"{new.type} does not fit its schema: {exc}") from None
+            raise InvalidOutput(f"{new.type} does not fit its schema: {_one_line(exc)}") from None
         headers = [
             (EVENT_TYPE_HEADER, contract.full_name.encode()),
             (EVENT_ID_HEADER, envelope["event_id"].encode()),
@@ -76,3 +84,9 @@ class Publisher:
         ]
         event = Event(contract.name, new.payload, envelope, contract.topic)
         return OutgoingRecord(contract.topic, case_id.encode(), value, headers, event)
+
+
+def _one_line(exc: Exception) -> str:
+    """fastavro's ValidationError lists its findings as JSON over several lines."""
+    errors = getattr(exc, "errors", None)
+    return "; ".join(str(e) for e in errors) if errors else " ".join(str(exc).split())

@@ -33,13 +33,9 @@ class ServiceDesk:
     def __init__(self, connection: Connection, *, version: str = "1.0.0", timeout: float = 60.0) -> None:
         self.timeout = timeout
         self._bootstrap = connection.settings.bootstrap_servers
-        self._publisher = Publisher(
-            connection.catalog,
-            connection.codec,
-            producer=DESK,
-            version=version,
-            clock=connection.settings.clock(),
-        )
+        self._connection = connection
+        self._version = version
+        self._publishers: dict[str, Publisher] = {}
         self._producer = KafkaProducer(
             bootstrap_servers=connection.settings.bootstrap_servers,
             acks="all",
@@ -51,19 +47,45 @@ class ServiceDesk:
         )
 
     def submit(
-        self, event_type: str, payload: dict[str, Any], *, subject: str, case_id: str | None = None
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        subject: str,
+        case_id: str | None = None,
+        producer: str = DESK,
     ) -> Event:
-        """Publish one application and wait until the broker has it; returns the event as sent."""
-        record = self.record(event_type, payload, subject=subject, case_id=case_id)
+        """Publish one application and wait until the broker has it; returns the event as sent.
+
+        ``producer``: the department whose fact starts an event-started flow (a simulation plays it).
+        """
+        record = self.record(event_type, payload, subject=subject, case_id=case_id, producer=producer)
         self._send(record.topic, record.key, record.value, record.headers)
         return record.event
 
     def record(
-        self, event_type: str, payload: dict[str, Any], *, subject: str, case_id: str | None = None
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        subject: str,
+        case_id: str | None = None,
+        producer: str = DESK,
     ) -> OutgoingRecord:
         """The record ``submit`` would publish, built and not sent."""
         new = NewEvent(event_type, payload, subject)
-        return self._publisher.build(new, cause=None, case_id=case_id or new_case_id())
+        return self._publisher(producer).build(new, cause=None, case_id=case_id or new_case_id())
+
+    def _publisher(self, producer: str) -> Publisher:
+        if producer not in self._publishers:
+            self._publishers[producer] = Publisher(
+                self._connection.catalog,
+                self._connection.codec,
+                producer=producer,
+                version=self._version,
+                clock=self._connection.settings.clock(),
+            )
+        return self._publishers[producer]
 
     def send_raw(
         self, topic: str, value: bytes | None, *, key: bytes | None = b"raw", headers: list | None = None

@@ -18,7 +18,7 @@ from streams.eventlog import EventLog
 from streams.events import Event
 from streams.flows import Flow
 from streams.identifiers import is_valid_uscc
-from streams.service_desk import ServiceDesk, new_case_id
+from streams.service_desk import DESK, ServiceDesk, new_case_id
 
 OUTCOMES = ("CaseCompleted", "CaseRejected")
 STATUS = {"CaseCompleted": "completed", "CaseRejected": "rejected"}
@@ -67,6 +67,8 @@ def submit_cases(
                 payload,
                 subject=applicant_of(payload),
                 case_id=new_case_id(flow_prefix(flow)),
+                # An event-started flow's first event is its department's fact, not an application.
+                producer=flow.started_by or DESK,
             )
             submitted.append(SimulatedCase(flow.name, event))
             if rate:

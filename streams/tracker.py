@@ -16,7 +16,7 @@ from streams import durations, metrics
 from streams.calendar import add_working_days, working_days_between
 from streams.department import REJECTED
 from streams.events import Event, NewEvent
-from streams.flows import FlowMap
+from streams.flows import Flow, FlowMap
 from streams.publisher import OutgoingRecord, Publisher
 
 OPEN, COMPLETED, REJECTED_STATUS = "open", "completed", "rejected"
@@ -74,7 +74,8 @@ class CaseTracker:
             return state, []
         state["last"] = _cause_of(event)
         state["seen"] = sorted({*state["seen"], event.type})
-        if flow := self.flow_map.by_application.get(event.type):
+        flow = self.flow_map.by_application.get(event.type)
+        if flow and self._starts(flow, state["flow"]):
             self._start(state, flow.name, event)
         elif event.type == REJECTED:
             state["rejection"] = {
@@ -92,6 +93,14 @@ class CaseTracker:
         self._start_matters(state, event)
         return self._decide(state, event)
 
+    def _starts(self, flow: Flow, current: str | None) -> bool:
+        """Whether ``flow``'s first event (re)starts the case. A fact that starts a flow may also be a
+        step of the case's own flow, even one arriving before its application: it never takes the
+        case over, while the application does."""
+        if current in (None, flow.name):
+            return True
+        return flow.starts_with_application and not self.flow_map.flows[current].starts_with_application
+
     def _start(self, state: dict[str, Any], flow_name: str, event: Event) -> None:
         flow = self.flow_map.flows[flow_name]
         started = from_millis(millis(event.envelope["occurred_at"]))
@@ -99,9 +108,10 @@ class CaseTracker:
         state["required"] = self.flow_map.required_matters(flow, event.payload)
         state["started_at"] = millis(started)
         state["due_at"] = millis(add_working_days(started, flow.sla_working_days))
-        state["channel"] = event.payload.get("channel")
-        state["materials"] = len(event.payload.get("materials") or ())
-        state["submissions"] += 1
+        if flow.starts_with_application:
+            state["channel"] = event.payload.get("channel")
+            state["materials"] = len(event.payload.get("materials") or ())
+            state["submissions"] += 1
         metrics.CASES.labels(flow.name, "started").inc()
 
     def _start_matters(self, state: dict[str, Any], event: Event) -> None:

@@ -1,74 +1,17 @@
-"""Made-up applicants for the flows' samples: citizens as tokens, enterprises as valid USCCs, and the
-materials they hand in. Most applications are complete and eligible; some miss a material or break
-one rule, so a simulation runs every branch, 一次告知 included.
-"""
+"""The sample-data helpers live in streams.samples, so a plug-in needs no example agent; this name stays."""
 
-from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
-from random import Random
-from typing import Any
-
-from agents.public_security import id_number
-from streams.calendar import CHINA
-from streams.checklist import Checklist
-from streams.identifiers import make_uscc, tokenize_citizen_id
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚英华"
-# 宁波's districts by division code.
-DISTRICTS = {
-    "330203": "海曙区",
-    "330205": "江北区",
-    "330206": "北仑区",
-    "330211": "镇海区",
-    "330212": "鄞州区",
-}
-# 网办优先、自助为辅、窗口兜底: most applications come online.
-CHANNELS = ("ONLINE",) * 6 + ("SELF_SERVICE",) * 2 + ("COUNTER",)
-INCOMPLETE_SHARE = 0.1
-INELIGIBLE_SHARE = 0.1
-
-
-def today() -> date:
-    return datetime.now(CHINA).date()
-
-
-def person_name(rng: Random, surname: str | None = None) -> str:
-    return (surname or rng.choice(SURNAMES)) + "".join(rng.choices(GIVEN_NAMES, k=rng.randint(1, 2)))
-
-
-def born(rng: Random, youngest: int, oldest: int) -> date:
-    """A birthday of someone aged between ``youngest`` and ``oldest`` today."""
-    return today() - timedelta(days=rng.randint(youngest * 365 + 1, oldest * 365 + 364))
-
-
-def citizen(rng: Random, birthday: date | None = None, division: str = "330203") -> str:
-    """The token of a made-up 公民身份号码: the number itself never leaves this function."""
-    birthday = birthday or born(rng, 20, 60)
-    return tokenize_citizen_id(id_number(division, birthday, rng.randint(1, 999)))
-
-
-def enterprise(rng: Random, division: str = "330203") -> str:
-    return make_uscc(f"sample-{rng.getrandbits(64)}", division=division)
-
-
-def with_materials(checklist: Checklist, payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload with every material its checklist requires of it, unless materials are given."""
-    if "materials" not in payload:
-        payload["materials"] = checklist.required(payload)
-    return payload
-
-
-def vary(
-    rng: Random, payload: dict[str, Any], checklist: Checklist, ineligible: Sequence[Mapping[str, Any]]
-) -> dict[str, Any]:
-    """Now and then one material short, or one rule broken; otherwise as given."""
-    roll = rng.random()
-    if roll < INCOMPLETE_SHARE and payload["materials"]:
-        dropped = rng.choice(payload["materials"])
-        return payload | {"materials": [code for code in payload["materials"] if code != dropped]}
-    if roll < INCOMPLETE_SHARE + INELIGIBLE_SHARE and ineligible:
-        return payload | dict(rng.choice(ineligible))
-    return payload
+from streams.samples import (  # noqa: F401
+    CHANNELS,
+    DISTRICTS,
+    GIVEN_NAMES,
+    INCOMPLETE_SHARE,
+    INELIGIBLE_SHARE,
+    SURNAMES,
+    born,
+    citizen,
+    enterprise,
+    person_name,
+    today,
+    vary,
+    with_materials,
+)

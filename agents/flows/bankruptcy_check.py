@@ -7,8 +7,8 @@ from random import Random
 from typing import Any
 
 from agents.court import INQUIRY_MATERIALS as CHECKLIST
-from agents.flows.applicants import CHANNELS, enterprise, vary, with_materials
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
+from streams.samples import CHANNELS, enterprise, vary, with_materials
 
 INQUIRY = "court.bankruptcy_inquiry"
 QUERIES = (

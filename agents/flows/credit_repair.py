@@ -9,8 +9,8 @@ from random import Random
 from typing import Any
 
 from agents.credit import CREDIT_REPAIR_MATERIALS as CHECKLIST
-from agents.flows.applicants import CHANNELS, enterprise, today, vary, with_materials
-from streams.flows import Flow, Step
+from streams import Flow, Step
+from streams.samples import CHANNELS, enterprise, today, vary, with_materials
 
 ACCEPTANCE = "credit.credit_repair_application"
 ABNORMAL = "market_regulation.abnormal_list_removal"

@@ -7,9 +7,9 @@ from datetime import timedelta
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, enterprise, today, vary, with_materials
 from agents.market_regulation import DEREGISTRATION_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
+from streams.samples import CHANNELS, enterprise, today, vary, with_materials
 
 PRE_REVIEW = "market_regulation.deregistration_pre_review"
 CLEARANCE = "tax.tax_clearance"

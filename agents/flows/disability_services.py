@@ -7,8 +7,8 @@ from random import Random
 from typing import Any
 
 from agents.disabled_persons import CERTIFICATE_MATERIALS as CHECKLIST
-from agents.flows.applicants import CHANNELS, citizen, vary, with_materials
-from streams.flows import Flow, Step
+from streams import Flow, Step
+from streams.samples import CHANNELS, citizen, vary, with_materials
 
 CERTIFICATE = "disabled_persons.disability_certificate"
 CATEGORIES = ("VISUAL", "HEARING", "SPEECH", "PHYSICAL", "INTELLECTUAL", "MENTAL", "MULTIPLE")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, citizen, enterprise, vary, with_materials
 from agents.market_regulation import CHANGE_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
+from streams.samples import CHANNELS, citizen, enterprise, vary, with_materials
 
 CHANGE = "market_regulation.license_change"
 # Shanghai: "6 trips / ≥ 6 working days → 10 minutes"; 10 minutes of an 8-hour working day.

@@ -6,9 +6,9 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, DISTRICTS, enterprise, vary, with_materials
 from agents.market_regulation import RELOCATION_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
+from streams.samples import CHANNELS, DISTRICTS, enterprise, vary, with_materials
 
 REGISTRATION = "market_regulation.relocation_registration"
 

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, born, citizen, enterprise, today, vary, with_materials
 from agents.human_resources import HIRING_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
+from streams.samples import CHANNELS, born, citizen, enterprise, today, vary, with_materials
 
 REGISTRATION = "human_resources.employment_registration"
 

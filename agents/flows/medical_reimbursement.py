@@ -6,9 +6,9 @@ from datetime import timedelta
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, citizen, today, vary, with_materials
 from agents.medical_insurance import CLAIM_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
+from streams.samples import CHANNELS, citizen, today, vary, with_materials
 
 CLAIM = "medical_insurance.reimbursement_claim"
 RECORDS = "health.medical_records_retrieval"

@@ -7,7 +7,9 @@ from datetime import timedelta
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import (
+from agents.health import NEWBORN_MATERIALS as CHECKLIST
+from streams import Figures, Flow, Published, Step
+from streams.samples import (
     CHANNELS,
     DISTRICTS,
     born,
@@ -17,8 +19,6 @@ from agents.flows.applicants import (
     vary,
     with_materials,
 )
-from agents.health import NEWBORN_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
 
 BIRTH_CERTIFICATE = "health.birth_certificate"
 HOUSEHOLD = "public_security.birth_registration"

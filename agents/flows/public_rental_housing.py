@@ -8,9 +8,9 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, citizen, vary, with_materials
 from agents.housing import RENTAL_HOUSING_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
+from streams.samples import CHANNELS, citizen, vary, with_materials
 
 ACCEPTANCE = "housing.rental_housing_application"
 HOUSEHOLD = "public_security.rental_housing_household_check"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, citizen, vary, with_materials
 from agents.market_regulation import RESTAURANT_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
+from streams.samples import CHANNELS, citizen, vary, with_materials
 
 LICENSE = "market_regulation.business_license"
 NAMES = ("阿娘面馆", "老宁波海鲜楼", "鼓楼小笼包", "海曙烧烤", "三江口茶餐厅", "天一阁素食")

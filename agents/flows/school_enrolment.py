@@ -12,8 +12,8 @@ from typing import Any
 
 from agents.education import ENROLMENT_MATERIALS as CHECKLIST
 from agents.education import autumn_cutoff
-from agents.flows.applicants import CHANNELS, DISTRICTS, citizen, today, vary, with_materials
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
+from streams.samples import CHANNELS, DISTRICTS, citizen, today, vary, with_materials
 
 ACCEPTANCE = "education.enrolment_application"
 HOUSEHOLD = "public_security.enrolment_household_check"

@@ -7,9 +7,9 @@ from datetime import date
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, born, citizen, person_name, vary, with_materials
 from agents.human_resources import SOCIAL_SECURITY_CARD_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
+from streams.samples import CHANNELS, born, citizen, person_name, vary, with_materials
 
 CARD = "human_resources.social_security_card_issue"
 

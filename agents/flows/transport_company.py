@@ -6,9 +6,9 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, citizen, vary, with_materials
 from agents.transport import TRANSPORT_COMPANY_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
+from streams import Flow, Step
+from streams.samples import CHANNELS, citizen, vary, with_materials
 
 PRE_REVIEW = "transport.transport_pre_review"
 LICENSE = "market_regulation.transport_company_license"

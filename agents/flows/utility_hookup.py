@@ -6,9 +6,9 @@ from __future__ import annotations
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import CHANNELS, enterprise, vary, with_materials
 from agents.housing import UTILITY_MATERIALS as CHECKLIST
-from streams.flows import Figures, Flow, Published, Step
+from streams import Figures, Flow, Published, Step
+from streams.samples import CHANNELS, enterprise, vary, with_materials
 
 SURVEY = "housing.joint_site_survey"
 

@@ -7,7 +7,9 @@ from datetime import date, timedelta
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import (
+from agents.veterans import REPORTING_MATERIALS as CHECKLIST
+from streams import Flow, Step
+from streams.samples import (
     CHANNELS,
     DISTRICTS,
     born,
@@ -17,8 +19,6 @@ from agents.flows.applicants import (
     vary,
     with_materials,
 )
-from agents.veterans import REPORTING_MATERIALS as CHECKLIST
-from streams.flows import Flow, Step
 
 REPORTING = "veterans.veteran_reporting"
 HOUSEHOLD = "public_security.veteran_household_restoration"

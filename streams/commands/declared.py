@@ -14,6 +14,8 @@ from streams.flows import Flow
 class Declarations:
     departments: tuple[Department, ...]
     flows: tuple[Flow, ...]
+    # Plug-ins that could not be loaded or merged (see streams.discovery).
+    refusals: tuple[discovery.Refusal, ...] = ()
 
     @property
     def matters(self) -> dict[str, Matter]:
@@ -29,5 +31,13 @@ def departments(settings: Settings) -> tuple[Department, ...]:
     return tuple(discovery.departments(extra=settings.extra_departments))
 
 
-def load(settings: Settings) -> Declarations:
-    return Declarations(departments(settings), tuple(discovery.flows()))
+def load(settings: Settings, *, own: bool = False) -> Declarations:
+    """Everything declared, checked against the contracts by the commands themselves (graph --check).
+
+    ``own``: only this repository's departments and flows (no plug-in, no extension), e.g. for the
+    docs kept in its source tree.
+    """
+    found = discovery.discover(extra=settings.extra_departments, check_contracts=False)
+    if own:
+        found = found.own()
+    return Declarations(found.departments, found.flows, found.refusals)

@@ -106,6 +106,8 @@ def flow_info(flow: Flow, declarations: Declarations) -> dict[str, Any]:
         "lead_display_name": declarations.display_name(flow.lead),
         "audience": flow.audience,
         "application": flow.application,
+        # The department whose fact starts the case, for a flow nobody applies for; None otherwise.
+        "started_by": flow.started_by,
         "sla_working_days": flow.sla_working_days,
         "steps": steps,
         "published": published_info(flow.published),

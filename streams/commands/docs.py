@@ -12,7 +12,8 @@ from streams.config import Settings
 
 def _flows(args: argparse.Namespace, settings: Settings) -> int:
     directory = Path(args.out) if args.out else flowdocs.default_directory()
-    pages = flowdocs.render(declared.load(settings))
+    # The source tree documents its own flows; installed plug-ins' pages go where --out says.
+    pages = flowdocs.render(declared.load(settings, own=not args.out))
     if args.check:
         stale = flowdocs.differences(directory, pages)
         for line in stale:
@@ -31,5 +32,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("docs", help="generate documentation from the declarations")
     parser.add_argument("what", choices=["flows"])
     parser.add_argument("--check", action="store_true", help="exit 1 when the pages are out of date")
-    parser.add_argument("--out", help="folder to write (default: docs/flows in the source tree)")
+    parser.add_argument(
+        "--out", help="folder to write, plug-ins included (default: docs/flows, this repository's own flows)"
+    )
     parser.set_defaults(func=_flows)

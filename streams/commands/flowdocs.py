@@ -78,7 +78,9 @@ def flow_page(graph: FlowGraph, declarations: Declarations) -> str:
         "",
         f"- Audience: {flow.audience}",
         f"- Lead department: {name(flow.lead)} (`{flow.lead}`)",
-        f"- Application (一次提交): `{flow.application}`",
+        f"- Application (一次提交): `{flow.application}`"
+        if flow.starts_with_application
+        else f"- Started by {name(flow.started_by)}'s `{flow.application}` (no application)",
         f"- Flow SLA: {flow.sla_working_days} working days",
         "",
         "## Departments",

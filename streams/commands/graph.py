@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 from streams.commands import declared
 from streams.commands.describe import condition_text, plural
-from streams.commands.flowgraph import Analysis, Edge, FlowGraph, analyse
+from streams.commands.flowgraph import Analysis, Edge, FlowGraph, Problem, analyse
 from streams.config import Settings
 from streams.contracts import default_catalog
 from streams.department import Matter
+from streams.validation import flow_when_problems, when_problems
 
 
 def _primary(edges: list[Edge]) -> Edge | None:
@@ -106,9 +107,25 @@ def check_lines(analysis: Analysis, flows: int, matters: int) -> list[str]:
     ]
 
 
+def _with_plugin_problems(analysis: Analysis, declarations: declared.Declarations) -> Analysis:
+    """Add refused plug-ins and `when`s that do not fit their events to the flow map's problems."""
+    catalog = default_catalog()
+    matters = declarations.matters
+    extra = [Problem("refused", str(r)) for r in declarations.refusals]
+    extra += [Problem("when", str(p)) for p in when_problems(matters.values(), catalog)]
+    extra += [
+        Problem("when", str(p), flow=f.name)
+        for f in declarations.flows
+        for p in flow_when_problems(f, matters, catalog)
+    ]
+    return Analysis((*extra, *analysis.problems), analysis.graphs)
+
+
 def _graph(args: argparse.Namespace, settings: Settings) -> int:
     declarations = declared.load(settings)
-    analysis = analyse(declarations.departments, declarations.flows, default_catalog())
+    analysis = _with_plugin_problems(
+        analyse(declarations.departments, declarations.flows, default_catalog()), declarations
+    )
     if args.check:
         lines = check_lines(analysis, len(declarations.flows), len(declarations.matters))
         print("\n".join(lines), file=sys.stderr if analysis.problems else sys.stdout)

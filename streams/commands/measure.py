@@ -70,6 +70,8 @@ class FlowMeasure:
 @dataclass
 class _Tally:
     applications: dict[str, str] = field(default_factory=dict)  # case id → channel
+    # Cases another department's fact started: nobody applied, so no channel counts.
+    started_by_event: set[str] = field(default_factory=set)
     completed: dict[str, dict[str, Any]] = field(default_factory=dict)  # case id → payload
     rejected: set[str] = field(default_factory=set)
 
@@ -80,12 +82,15 @@ def measure(events: Iterable[Event], flows: Sequence[Flow]) -> dict[str, FlowMea
     Every declared flow appears, with zeros when it has no case yet; a flow named only by case
     outcomes (declared elsewhere) appears too.
     """
-    by_application = {f.application: f.name for f in flows}
+    by_application = {f.application: f for f in flows}
     tallies: dict[str, _Tally] = {f.name: _Tally() for f in flows}
     for event in events:
-        if event.type in by_application:
-            tally = tallies[by_application[event.type]]
-            tally.applications.setdefault(event.case_id, str(event.payload.get("channel") or ""))
+        if flow := by_application.get(event.type):
+            tally = tallies[flow.name]
+            if flow.starts_with_application:
+                tally.applications.setdefault(event.case_id, str(event.payload.get("channel") or ""))
+            else:
+                tally.started_by_event.add(event.case_id)
         elif event.type == COMPLETED:
             tally = tallies.setdefault(event.payload["flow"], _Tally())
             tally.completed.setdefault(event.case_id, event.payload)
@@ -95,7 +100,7 @@ def measure(events: Iterable[Event], flows: Sequence[Flow]) -> dict[str, FlowMea
 
 
 def _summarise(name: str, tally: _Tally) -> FlowMeasure:
-    cases = set(tally.applications) | set(tally.completed) | tally.rejected
+    cases = set(tally.applications) | tally.started_by_event | set(tally.completed) | tally.rejected
     return FlowMeasure(
         flow=name,
         started=len(cases),

@@ -32,9 +32,11 @@ TIMEOUT = 90
 MODULES: dict[str, ModuleType] = {
     ep.name: import_module(ep.module)
     for ep in sorted(entry_points(group="onething.flows"), key=lambda e: e.name)
+    if ep.dist and ep.dist.name == discovery.PROJECT  # this repository's flows, whatever else is installed
 }
 FLOW_MAP = FlowMap([m.flow for m in MODULES.values()], discovery.departments())
-IDENTITY_NUMBER = re.compile(r"(?<![0-9A-Z])\d{17}[\dX](?![0-9A-Z])")
+# Not inside a longer word: a trace id's hex digits can hold a run of 18 decimal ones.
+IDENTITY_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
 
 
 # The other branch of each flow's conditions: matters the complete application leaves out come in,

@@ -7,82 +7,31 @@ event of its case comes out, each encoded and decoded as a consumer would see it
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from streams import discovery
-from streams.codec import Codec
-from streams.contracts import default_catalog
-from streams.events import Event, NewEvent
-from streams.flows import Flow, FlowMap
-from streams.processing import DepartmentProcessor, decode_event
-from streams.publisher import OutgoingRecord, Publisher
+from streams.events import Event
+from streams.flows import Flow
 from streams.simulate import applicant_of
-from streams.tracker import CaseTracker
-from tests.unit.conftest import FakeRegistry
+from streams.testing import Case, Harness
 
-OUTCOMES = ("CaseCompleted", "CaseRejected")
-
-
-@dataclass(frozen=True)
-class Case:
-    events: list[Event]
-
-    @property
-    def types(self) -> list[str]:
-        return [e.type for e in self.events]
-
-    @property
-    def outcome(self) -> Event:
-        [outcome] = [e for e in self.events if e.type in OUTCOMES]
-        return outcome
-
-    def one(self, event_type: str) -> Event:
-        [event] = [e for e in self.events if e.type == event_type]
-        return event
-
-    def rejections(self) -> list[Event]:
-        return [e for e in self.events if e.type == "MatterRejected"]
+__all__ = ["Case", "Event", "InMemoryPlatform", "apply", "platform", "rejection_of"]
 
 
-class InMemoryPlatform:
+class InMemoryPlatform(Harness):
+    """Every discovered department of this repository and the tracker of its flows."""
+
     def __init__(self) -> None:
-        catalog = default_catalog()
-        self.codec = Codec(catalog, FakeRegistry(catalog).ids, lambda schema_id: "")
-        self.departments = discovery.departments()
-        self.flows = {flow.name: flow for flow in discovery.flows()}
-
-        def publisher(producer: str) -> Publisher:
-            return Publisher(catalog, self.codec, producer=producer, version="test")
-
-        self.desk = publisher("service_center")
-        self.processors = [
-            DepartmentProcessor(d, publisher(d.name), backoff_seconds=0) for d in self.departments
-        ]
-        self.tracker = CaseTracker(FlowMap(list(self.flows.values()), self.departments), publisher("tracker"))
-
-    def _delivered(self, record: OutgoingRecord) -> Event:
-        return decode_event(self.codec, record.value)
+        own = discovery.discover().own()
+        super().__init__(own.departments, own.flows)
 
     async def submit(self, flow: Flow, application: dict[str, Any], *, case_id: str = "C-1") -> Case:
         """Publish the application and deliver every resulting event to everyone, in causal order."""
-        record = self.desk.build(
-            NewEvent(flow.application, application, applicant_of(application)), cause=None, case_id=case_id
+        first = self.published(
+            flow.application, application, subject=applicant_of(application), case_id=case_id
         )
-        events, pending, state = [], deque([self._delivered(record)]), None
-        # Tests reuse case ids; a case runs to its end here, so joins start afresh with it.
-        for processor in self.processors:
-            processor.joins = {}
-        while pending:
-            event = pending.popleft()
-            events.append(event)
-            state, outcomes = self.tracker.apply(state, event)
-            for processor in self.processors:
-                outcomes += await processor.handle(event)
-            pending.extend(self._delivered(r) for r in outcomes)
-        return Case(events)
+        return await self.run(first)
 
 
 @cache

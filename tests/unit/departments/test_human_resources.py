@@ -11,7 +11,7 @@ from agents.flows import (
     social_security_card,
     veteran_resettlement,
 )
-from agents.flows.applicants import today
+from streams.samples import today
 from tests.unit.platform import apply, rejection_of
 
 

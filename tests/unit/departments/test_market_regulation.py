@@ -11,8 +11,8 @@ from agents.flows import (
     restaurant,
     transport_company,
 )
-from agents.flows.applicants import today
 from streams.identifiers import is_valid_uscc
+from streams.samples import today
 from tests.unit.platform import apply, rejection_of
 
 

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from agents.flows import hiring, medical_reimbursement, newborn, social_security_card
-from agents.flows.applicants import today
+from streams.samples import today
 from tests.unit.platform import apply, rejection_of
 
 

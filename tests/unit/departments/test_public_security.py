@@ -13,8 +13,8 @@ from agents.flows import (
     transport_company,
     veteran_resettlement,
 )
-from agents.flows.applicants import today
 from agents.public_security import id_number
+from streams.samples import today
 from tests.unit.platform import apply, rejection_of
 
 IDENTITY_NUMBER = re.compile(r"\d{17}[\dX]")

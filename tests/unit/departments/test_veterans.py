@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from agents.flows import veteran_resettlement
-from agents.flows.applicants import today
+from streams.samples import today
 from tests.unit.platform import apply, rejection_of
 
 

@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from random import Random
 from types import ModuleType
 
+from streams.discovery import PROJECT
 from streams.events import Event
 from tests.unit.platform import platform
 
@@ -18,7 +19,11 @@ SAMPLES_PER_FLOW = 25
 @cache
 def flow_modules() -> dict[str, ModuleType]:
     """Flow name → the module declaring it (its `flow`, `application`, `ineligible` and `sample`)."""
-    modules = {ep.name: import_module(ep.module) for ep in entry_points(group="onething.flows")}
+    modules = {
+        ep.name: import_module(ep.module)
+        for ep in entry_points(group="onething.flows")
+        if ep.dist and ep.dist.name == PROJECT  # this repository's flows, whatever else is installed
+    }
     return {name: module for name, module in sorted(modules.items()) if hasattr(module, "application")}
 
 
