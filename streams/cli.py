@@ -16,6 +16,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.departments",
     "streams.commands.flows",
     "streams.commands.graph",
+    "streams.commands.asyncapi",
     "streams.commands.docs",
     "streams.commands.report",
     "streams.commands.acls",
