@@ -38,6 +38,12 @@ $package = ["schemas/**/*.avsc"]
 [tool.pytest.ini_options]
 testpaths = ["tests"]
 asyncio_mode = "auto"
+asyncio_default_fixture_loop_scope = "function"
+# kafka-python (under OneThing) loads its protocol schemas with importlib.resources APIs Python deprecates.
+filterwarnings = [
+    "ignore:read_text is deprecated:DeprecationWarning",
+    "ignore:open_text is deprecated:DeprecationWarning",
+]
 """
 
 README = """\
