@@ -44,7 +44,9 @@ def participations(
         found += [(name, title, RECEIVE, event) for event in department.triggers]
         emitted = dict.fromkeys(e for m in department.matters for e in m.emits)
         found += [(name, title, SEND, event) for event in emitted]
-    entries = [*dict.fromkeys(f.application for f in flows), issues.RAISED]
+    # A flow another department's fact starts (``started_by``) has no application to submit.
+    applied = [f.application for f in flows if getattr(f, "started_by", None) is None]
+    entries = [*dict.fromkeys(applied), issues.RAISED]
     found += [(DESK, "一窗受理 service desk", SEND, event) for event in entries]
     followed = sorted(FlowMap(list(flows), list(departments)).event_types | {REJECTED, DEADLINE_MISSED})
     found += [(TRACKER, "case tracker", RECEIVE, event) for event in followed]

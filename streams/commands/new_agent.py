@@ -10,21 +10,25 @@ from streams.scaffold.package import Names, check_name, scaffold
 
 
 def _taken(name: str, settings: Settings) -> str | None:
-    """The display name of an installed department called ``name``, if there is one."""
+    """What an installed department or flow called ``name`` is, if there is one."""
+    from streams import discovery
     from streams.commands import declared
-    from streams.discovery import DiscoveryError
 
     try:
-        departments = declared.departments(settings)
-    except DiscoveryError:  # nothing installed yet, or a broken plug-in: no clash to report
+        departments, flows = declared.departments(settings), discovery.flows()
+    except discovery.DiscoveryError:  # nothing installed yet, or a broken plug-in: no clash to report
         return None
-    return next((d.display_name for d in departments if d.name == name), None)
+    if department := next((d for d in departments if d.name == name), None):
+        return f"already a department ({department.display_name})"
+    if flow := next((f for f in flows if f.name == name), None):
+        return f"already a flow ({flow.display_name})"
+    return None
 
 
 def _new_agent(args: argparse.Namespace, settings: Settings) -> int:
     check_name(args.name)
     if taken := _taken(args.name, settings):
-        raise ValueError(f"{args.name} is already a department ({taken}); choose another name")
+        raise ValueError(f"{args.name} is {taken}; choose another name")
     names = Names(args.name, args.display_name or args.name)
     target = Path(args.path or names.distribution)
     written = scaffold(names, target)

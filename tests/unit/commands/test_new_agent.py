@@ -31,9 +31,12 @@ def test_an_existing_folder_is_never_written_into(capsys, tmp_path):
     assert list((tmp_path / "taken").iterdir()) == []
 
 
-def test_an_installed_department_name_is_refused(capsys, tmp_path):
+def test_an_installed_department_or_flow_name_is_refused(capsys, tmp_path):
     code, _, err = run(capsys, "new-agent", "tax", "--path", str(tmp_path / "tax"))
     assert code == 2 and err == "onething: tax is already a department (税务局); choose another name\n"
+    code, _, err = run(capsys, "new-agent", "newborn", "--path", str(tmp_path / "newborn"))
+    assert code == 2 and err.startswith("onething: newborn is already a flow (")
+    assert not (tmp_path / "tax").exists() and not (tmp_path / "newborn").exists()
 
 
 def test_the_package_names_follow_the_department():
