@@ -16,6 +16,8 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.departments",
     "streams.commands.flows",
     "streams.commands.graph",
+    "streams.commands.asyncapi",
+    "streams.commands.new_agent",
     "streams.commands.docs",
     "streams.commands.report",
     "streams.commands.acls",
@@ -115,7 +117,14 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     from streams import discovery
     from streams.eventlog import EventLog
     from streams.service_desk import ServiceDesk
-    from streams.simulate import case_summary, pick_flows, submit_cases, wait_for_outcomes
+    from streams.simulate import (
+        case_ids,
+        case_summary,
+        pick_flows,
+        submit_cases,
+        submitted_lines,
+        wait_for_outcomes,
+    )
     from streams.startup import connect
 
     flows = pick_flows(discovery.flows(), args.flow)
@@ -123,12 +132,10 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     log, desk = EventLog(connection), ServiceDesk(connection, timeout=args.timeout)
     try:
         cases = submit_cases(desk, flows, cases=args.cases, rate=args.rate, seed=args.seed)
-        print(
-            f"submitted {len(cases)} applications; waiting for `onething run` to finish them…",
-            file=sys.stderr,
-        )
+        print("\n".join(submitted_lines(cases)), file=sys.stderr)
         finished = wait_for_outcomes(log, cases, args.timeout)
-        print(json.dumps(case_summary(log, cases), ensure_ascii=False, indent=2))
+        summary = case_summary(log, cases) | {"case_ids": case_ids(cases)}
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
         return 0 if finished else 1
     finally:
         desk.close()
@@ -257,11 +264,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     simulate.set_defaults(func=_simulate)
 
-    cases = commands.add_parser("cases", help="one case's history from the event log")
+    cases = commands.add_parser("cases", help="the cases in the event log, and one case's history")
     case_commands = cases.add_subparsers(dest="action", required=True, parser_class=_Parser)
     show = case_commands.add_parser("show", help="every event of a case, who emitted it and why")
     show.add_argument("case_id")
     show.set_defaults(func=_case_show)
+    import_module("streams.commands.cases").register(case_commands)
 
     for module in COMMAND_MODULES:
         import_module(module).register(commands)

@@ -76,6 +76,29 @@ def submit_cases(
     return submitted
 
 
+def case_ids(cases: list[SimulatedCase]) -> dict[str, list[str]]:
+    """The case ids started, per flow, in the order they were submitted."""
+    ids: dict[str, list[str]] = {}
+    for case in cases:
+        ids.setdefault(case.flow, []).append(case.application.case_id)
+    return ids
+
+
+# More ids than this are not worth a screen; `onething cases list` shows them instead.
+IDS_SHOWN = 20
+
+
+def submitted_lines(cases: list[SimulatedCase]) -> list[str]:
+    """What a person sees once the applications are in: the case ids, or how to list them."""
+    lines = [f"submitted {len(cases)} applications; waiting for `onething run` to finish them…"]
+    if len(cases) <= IDS_SHOWN:
+        lines += [f"  {flow}: {' '.join(ids)}" for flow, ids in case_ids(cases).items()]
+    else:
+        lines.append(f"  `onething cases list --limit {len(cases)}` lists their case ids")
+    lines.append("  `onething cases show CASE_ID` shows one case's events")
+    return lines
+
+
 def flow_prefix(flow: Flow) -> str:
     return "".join(part[0] for part in flow.name.split("_")).upper()
 

@@ -14,18 +14,25 @@ READY_MARK = "Worker ready"
 
 class WorkerProcess:
     def __init__(
-        self, *, log_path: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+        self,
+        *,
+        log_path: Path,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
+        python: str = sys.executable,
     ) -> None:
         self.log_path = log_path
         self.env = {**os.environ, **(env or {})}
         self.args = args
+        # Another environment's interpreter runs the departments installed there (a plug-in's).
+        self.python = python
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "streams.cli", "run", *self.args],
+            [self.python, "-m", "streams.cli", "run", *self.args],
             env=self.env,
             stdout=self.log_path.open("ab"),
             stderr=subprocess.STDOUT,

@@ -1,4 +1,4 @@
-"""`onething graph [--check] [--format text|dot] [--flow NAME]`: the flow map, drawn or checked."""
+"""`onething graph [--check] [--format text|mermaid|dot|json] [--flow NAME]`: the flow map."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import sys
 from collections.abc import Callable
 
 from streams.commands import declared
-from streams.commands.describe import condition_text, plural
+from streams.commands.describe import condition_text, plural, to_json
 from streams.commands.flowgraph import Analysis, Edge, FlowGraph, Problem, analyse
+from streams.commands.graphjson import render_json
+from streams.commands.mermaid import render_mermaid
 from streams.config import Settings
 from streams.contracts import default_catalog
 from streams.department import Matter
@@ -139,6 +141,10 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
             return 1
     if args.format == "dot":
         print("\n".join(render_dot(graphs, declarations.display_name)))
+    elif args.format == "mermaid":
+        print("\n".join(render_mermaid(graphs, declarations.display_name)))
+    elif args.format == "json":
+        print(to_json(render_json(graphs, declarations, analysis)))
     else:
         print("\n\n".join("\n".join(render_text(g, declarations.display_name)) for g in graphs))
     if analysis.problems:
@@ -149,6 +155,11 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("graph", help="draw the flow map, or check it (--check)")
     parser.add_argument("--check", action="store_true", help="check the declarations; exit 1 on a problem")
-    parser.add_argument("--format", choices=["text", "dot"], default="text", help="text or Graphviz dot")
+    parser.add_argument(
+        "--format",
+        choices=["text", "mermaid", "dot", "json"],
+        default="text",
+        help="text (default), a Mermaid flowchart, Graphviz dot, or JSON",
+    )
     parser.add_argument("--flow", help="draw only this flow")
     parser.set_defaults(func=_graph)

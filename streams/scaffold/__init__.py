@@ -1,0 +1,1 @@
+"""`onething new-agent`: a department's package, ready to install, with a flow and passing tests."""
