@@ -91,7 +91,7 @@ def test_run_starts_everything_but_the_refused(broken, monkeypatch, capsys):
     monkeypatch.setattr("streams.startup.connect", lambda settings: "connection")
     monkeypatch.setattr(
         "streams.runtime.run_worker",
-        lambda connection, departments, flow_map, app_id: started.update(
+        lambda connection, departments, flow_map, app_id, **options: started.update(
             departments=departments, flows=flow_map
         ),
     )
