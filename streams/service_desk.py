@@ -32,13 +32,15 @@ class ServiceDesk:
 
     def __init__(self, connection: Connection, *, version: str = "1.0.0", timeout: float = 60.0) -> None:
         self.timeout = timeout
+        # Applications are stamped on this clock; simulated applicants date themselves by it too.
+        self.clock = connection.settings.clock()
         self._bootstrap = connection.settings.bootstrap_servers
         self._publisher = Publisher(
             connection.catalog,
             connection.codec,
             producer=DESK,
             version=version,
-            clock=connection.settings.clock(),
+            clock=self.clock,
         )
         self._producer = KafkaProducer(
             bootstrap_servers=connection.settings.bootstrap_servers,

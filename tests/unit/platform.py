@@ -71,7 +71,11 @@ class InMemoryPlatform:
         record = self.desk.build(
             NewEvent(flow.application, application, applicant_of(application)), cause=None, case_id=case_id
         )
-        events, pending, state = [], deque([self._delivered(record)]), None
+        return await self.follow(self._delivered(record))
+
+    async def follow(self, application: Event) -> Case:
+        """Deliver an application already published (by any desk) and everything it causes."""
+        events, pending, state = [], deque([application]), None
         # Tests reuse case ids; a case runs to its end here, so joins start afresh with it.
         for processor in self.processors:
             processor.joins = {}
