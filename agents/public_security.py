@@ -14,6 +14,7 @@ from streams.department import Department, reject
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
 from streams.identifiers import tokenize_citizen_id
+from streams.rules import rule
 
 department = Department("public_security", "公安局")
 
@@ -42,6 +43,17 @@ def name_problems(child_name: str, parent_names: list[str]) -> list[str]:
     elif not any(child_name[0] == parent[0] for parent in parent_names if parent):
         problems.append(f"子女姓名“{child_name}”应随父姓或者母姓")
     return problems
+
+
+@rule("child_name", "father_name", "mother_name")
+def registrable_name(payload, on):
+    return name_problems(payload["child_name"], [payload["father_name"], payload["mother_name"]])
+
+
+@rule("settlement_division")
+def valid_settlement_division(payload, on):
+    division = payload["settlement_division"]
+    return [] if len(division) == 6 and division.isdigit() else [f"安置地行政区划代码 {division} 无效"]
 
 
 @department.matter(
@@ -77,11 +89,10 @@ async def refile_seals(event: Event) -> list[NewEvent]:
     trigger="BirthCertificateIssued",
     done="HouseholdRegistered",
     sla_working_days=2,
+    rules=(registrable_name,),
 )
 async def register_birth(event: Event) -> list[NewEvent]:
     child_name = event["child_name"]
-    if problems := name_problems(child_name, [event["father_name"], event["mother_name"]]):
-        return [reject(*problems)]
     born, division = event["birth_date"], event["household_division"]
     sequence = 2 * figure("birth_sequence", event.case_id, 499) + (1 if event["sex"] == "MALE" else 2)
     child = tokenize_citizen_id(id_number(division, born, sequence))
@@ -192,11 +203,10 @@ async def cancel_seals(event: Event) -> list[NewEvent]:
     trigger="VeteranReported",
     done="VeteranHouseholdRestored",
     sla_working_days=2,
+    rules=(valid_settlement_division,),
 )
 async def restore_household(event: Event) -> list[NewEvent]:
     division = event["settlement_division"]
-    if not (len(division) == 6 and division.isdigit()):
-        return [reject(f"安置地行政区划代码 {division} 无效")]
     return [
         emit(
             "VeteranHouseholdRestored",

@@ -81,6 +81,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from streams import discovery
     from streams.flows import FlowMap
     from streams.identifiers import has_own_token_key
+    from streams.prereview import PreReview
     from streams.runtime import run_worker
     from streams.startup import connect
 
@@ -100,8 +101,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not departments and flow_map is None:
         print("onething: nothing to run: --no-departments and --no-tracker together", file=sys.stderr)
         return 2
+    # Every flow's lead pre-reviews its applications against all departments' rules (智能预审).
+    pre_review = PreReview(
+        FlowMap(discovery.flows(), discovery.departments(extra=settings.extra_departments))
+    )
     connection = connect(settings)
-    run_worker(connection, departments, flow_map, app_id=args.app_id or _app_id(args, departments))
+    run_worker(
+        connection,
+        departments,
+        flow_map,
+        app_id=args.app_id or _app_id(args, departments),
+        pre_review=pre_review,
+    )
     return 0
 
 

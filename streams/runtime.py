@@ -34,6 +34,7 @@ from streams.events import Event
 from streams.flows import FlowMap
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
+from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
 from streams.security import faust_options
@@ -100,7 +101,7 @@ class Worker:
             self._topics[name] = self.app.topic(name, key_serializer="raw", value_serializer="raw")
         return self._topics[name]
 
-    def add_department(self, department: Department) -> None:
+    def add_department(self, department: Department, *, pre_review: PreReview | None = None) -> None:
         catalog = self.connection.catalog
         publisher = Publisher(
             catalog,
@@ -114,7 +115,7 @@ class Worker:
         joins = None
         if any(m.is_join for m in department.matters):
             joins = self.app.Table(f"{department.name}-joins", schema=TABLE_SCHEMA)
-        processor = DepartmentProcessor(department, publisher, joins=joins)
+        processor = DepartmentProcessor(department, publisher, joins=joins, pre_review=pre_review)
         topics = [catalog[t].topic for t in department.triggers]
         self.add_agent(department.name, topics, processor.process)
 
@@ -250,13 +251,18 @@ class RecordProcessor:
 
 
 def run_worker(
-    connection: Connection, departments: list[Department], flow_map: FlowMap | None, *, app_id: str
+    connection: Connection,
+    departments: list[Department],
+    flow_map: FlowMap | None,
+    *,
+    app_id: str,
+    pre_review: PreReview | None = None,
 ) -> None:
     """Block running the worker until SIGINT/SIGTERM; faust commits what it finished on the way out."""
     app = create_app(connection, app_id=app_id)
     worker = Worker(app, connection)
     for department in departments:
-        worker.add_department(department)
+        worker.add_department(department, pre_review=pre_review)
     if flow_map is not None:
         worker.add_tracker(flow_map)
         add_issue_loop(worker)

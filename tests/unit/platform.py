@@ -17,6 +17,7 @@ from streams.codec import Codec
 from streams.contracts import default_catalog
 from streams.events import Event, NewEvent
 from streams.flows import Flow, FlowMap
+from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, decode_event
 from streams.publisher import OutgoingRecord, Publisher
 from streams.simulate import applicant_of
@@ -58,10 +59,13 @@ class InMemoryPlatform:
             return Publisher(catalog, self.codec, producer=producer, version="test")
 
         self.desk = publisher("service_center")
+        flow_map = FlowMap(list(self.flows.values()), self.departments)
+        pre_review = PreReview(flow_map)
         self.processors = [
-            DepartmentProcessor(d, publisher(d.name), backoff_seconds=0) for d in self.departments
+            DepartmentProcessor(d, publisher(d.name), backoff_seconds=0, pre_review=pre_review)
+            for d in self.departments
         ]
-        self.tracker = CaseTracker(FlowMap(list(self.flows.values()), self.departments), publisher("tracker"))
+        self.tracker = CaseTracker(flow_map, publisher("tracker"))
 
     def _delivered(self, record: OutgoingRecord) -> Event:
         return decode_event(self.codec, record.value)

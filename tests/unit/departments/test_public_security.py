@@ -37,11 +37,13 @@ async def test_a_childs_surname_is_the_fathers_or_the_mothers():
     mothers = await apply(newborn, child_name="陈小雨")
     assert mothers.outcome.type == "CaseCompleted"
     other = await apply(newborn, child_name="李小明")
-    assert rejection_of(other, "public_security.birth_registration")["reasons"] == [
-        "子女姓名“李小明”应随父姓或者母姓"
+    # 卫健 names 公安's refusal at submission: one notice, and no birth certificate for the case.
+    assert rejection_of(other, "health.birth_certificate")["reasons"] == [
+        "公安局：子女姓名“李小明”应随父姓或者母姓"
     ]
+    assert len(other.rejections()) == 1 and "BirthCertificateIssued" not in other.types
     latin = await apply(newborn, child_name="王Ming")
-    assert "规范汉字" in rejection_of(latin, "public_security.birth_registration")["reasons"][0]
+    assert "规范汉字" in rejection_of(latin, "health.birth_certificate")["reasons"][0]
 
 
 async def test_seals_are_re_engraved_only_when_the_name_changes():

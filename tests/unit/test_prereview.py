@@ -1,0 +1,90 @@
+"""智能预审 / 一次告知: at submission the flow's lead names every department's objection in one
+notice, and nothing is issued for a case that will be refused."""
+
+from datetime import date
+
+from agents.flows import newborn, restaurant
+from agents.market_regulation import RESTAURANT_MATERIALS
+from streams.department import Department
+from streams.events import emit
+from streams.flows import Flow, FlowMap, Step
+from streams.prereview import PreReview, lead_matter
+from streams.rules import rule
+from tests.unit.platform import apply, platform
+
+
+async def test_a_tiny_restaurant_with_no_staff_and_a_missing_material_hears_everything_once():
+    case = await apply(
+        restaurant,
+        business_name="中华面馆",
+        premises_area_m2=8.0,
+        staff_count=0,
+        materials=[m for m in RESTAURANT_MATERIALS if m != "kitchen_layout"],
+    )
+    [notice] = case.rejections()
+    assert (notice["department"], notice["matter"]) == ("market_regulation", "business_license")
+    assert notice["reasons"] == [
+        "缺少材料：厨房布局平面图",
+        "企业名称“中华面馆”使用了须经批准的字词",
+        "经营场所面积不足以设置食品处理区（< 10 m²）",
+        "卫生健康委员会：餐饮店须至少登记一名从业人员",
+    ]
+    assert notice["missing_materials"] == ["kitchen_layout"]
+    assert "BusinessLicenseIssued" not in case.types
+    assert case.outcome.type == "CaseRejected"
+
+
+async def test_a_refused_name_means_no_birth_certificate():
+    case = await apply(newborn, child_name="李小明", birth_weight_g=9000)
+    [notice] = case.rejections()
+    assert notice["reasons"] == [
+        "出生体重 9000 克超出合理范围，请接生医院核实",
+        "公安局：子女姓名“李小明”应随父姓或者母姓",
+    ]
+    assert "BirthCertificateIssued" not in case.types
+
+
+async def test_rules_of_matters_the_application_does_not_need_are_not_asked():
+    # No maternity claim: 医保's rule on delivery costs has nothing to say.
+    case = await apply(newborn, claim_maternity_costs=False, delivery_cost_yuan=0.0)
+    assert case.outcome.type == "CaseCompleted"
+
+
+async def test_an_eligible_application_goes_through_untouched():
+    case = await apply(restaurant)
+    assert case.rejections() == [] and case.outcome.type == "CaseCompleted"
+
+
+def test_another_departments_rule_is_named_with_the_department():
+    registry, archive = Department("registry", "登记处"), Department("archive", "档案馆")
+
+    @rule("pages")
+    def some_pages(payload, on):
+        return [] if payload["pages"] > 0 else ["没有页数"]
+
+    @registry.matter("licence", "执照", trigger="Applied", done="Licensed", sla_working_days=1)
+    async def licence(event):
+        return [emit("Licensed")]
+
+    @archive.matter("file", "归档", trigger="Applied", done="Filed", sla_working_days=1, rules=(some_pages,))
+    async def file(event):
+        return [emit("Filed")]
+
+    flow = Flow(
+        name="shop",
+        display_name="开店",
+        lead="registry",
+        application="Applied",
+        steps=(Step(matter="registry.licence"), Step(matter="archive.file")),
+        sla_working_days=2,
+    )
+    flow_map = FlowMap([flow], [registry, archive])
+    assert lead_matter(flow, flow_map) == "registry.licence"
+    review = PreReview(flow_map)
+    assert review.problems(flow, {"pages": 0}, date(2026, 12, 1)) == ["档案馆：没有页数"]
+    assert review.problems(flow, {"pages": 3}, date(2026, 12, 1)) == []
+
+
+def test_every_flow_has_a_lead_matter_answering_its_application():
+    flow_map = platform().tracker.flow_map
+    assert {lead_matter(flow, flow_map) for flow in flow_map.flows.values()}
