@@ -173,6 +173,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         as_json=args.json,
         cases=args.cases,
         issues=args.issues,
+        seed=args.seed,
     )
 
 
@@ -232,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=_positive, default=2, help="applications per flow (default 2)")
     demo.add_argument("--issues", type=_non_negative, default=12, help="enterprise issues (default 12)")
     demo.add_argument("--timeout", type=float, default=300, help="seconds to wait for everything to end")
+    demo.add_argument("--seed", type=int, help="make the simulated applicants reproducible")
     demo.set_defaults(func=_demo)
 
     simulate = commands.add_parser("simulate", help="publish realistic applications and wait for them")
