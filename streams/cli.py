@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.report",
     "streams.commands.acls",
     "streams.commands.deadletters",
+    "streams.commands.seal",
     "streams.issues.cli",
     "streams.dashboard.cli",
 ]
@@ -83,6 +84,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from streams.identifiers import has_own_token_key
     from streams.prereview import PreReview
     from streams.runtime import run_worker
+    from streams.seals import Keyring
     from streams.startup import connect
 
     if not args.demo and not has_own_token_key():
@@ -90,6 +92,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(
             "onething: set ONETHING_TOKEN_KEY to this deployment's secret key "
             "(not the demo key), or pass --demo for a local demo",
+            file=sys.stderr,
+        )
+        return 2
+    seals = Keyring.from_env()
+    if not args.demo and seals.is_demo:
+        # Anyone can make a seal with the public demo keys: it would prove nothing.
+        print(
+            "onething: set ONETHING_SEAL_KEY_DIR to this deployment's seal keys "
+            "(`onething seal keygen DIR`), or pass --demo for a local demo",
             file=sys.stderr,
         )
         return 2
@@ -112,6 +123,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         flow_map,
         app_id=args.app_id or _app_id(args, departments),
         pre_review=pre_review,
+        seals=seals,
     )
     return 0
 

@@ -37,6 +37,7 @@ from streams.issues.wiring import add_issue_loop
 from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
+from streams.seals import Keyring
 from streams.security import faust_options
 from streams.startup import Connection
 from streams.step import Step
@@ -101,14 +102,19 @@ class Worker:
             self._topics[name] = self.app.topic(name, key_serializer="raw", value_serializer="raw")
         return self._topics[name]
 
-    def add_department(self, department: Department, *, pre_review: PreReview | None = None) -> None:
+    def add_department(
+        self, department: Department, *, pre_review: PreReview | None = None, seals: Keyring | None = None
+    ) -> None:
         catalog = self.connection.catalog
+        if seals is not None:
+            seals.key(department.name)  # a missing seal key stops the worker now, not at its first licence
         publisher = Publisher(
             catalog,
             self.connection.codec,
             producer=department.name,
             version=department.version,
             clock=self.clock,
+            seals=seals,
         )
         # Joined matters remember each case's triggers until the last one arrives; only departments
         # that have one get the table (and its changelog topic).
@@ -257,12 +263,13 @@ def run_worker(
     *,
     app_id: str,
     pre_review: PreReview | None = None,
+    seals: Keyring | None = None,
 ) -> None:
     """Block running the worker until SIGINT/SIGTERM; faust commits what it finished on the way out."""
     app = create_app(connection, app_id=app_id)
     worker = Worker(app, connection)
     for department in departments:
-        worker.add_department(department, pre_review=pre_review)
+        worker.add_department(department, pre_review=pre_review, seals=seals)
     if flow_map is not None:
         worker.add_tracker(flow_map)
         add_issue_loop(worker)

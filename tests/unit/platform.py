@@ -20,6 +20,7 @@ from streams.flows import Flow, FlowMap
 from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, decode_event
 from streams.publisher import OutgoingRecord, Publisher
+from streams.seals import Keyring
 from streams.simulate import applicant_of
 from streams.tracker import CaseTracker
 from tests.unit.conftest import FakeRegistry
@@ -56,7 +57,8 @@ class InMemoryPlatform:
         self.flows = {flow.name: flow for flow in discovery.flows()}
 
         def publisher(producer: str) -> Publisher:
-            return Publisher(catalog, self.codec, producer=producer, version="test")
+            # Certificates are sealed with the public demo keys.
+            return Publisher(catalog, self.codec, producer=producer, version="test", seals=Keyring())
 
         self.desk = publisher("service_center")
         flow_map = FlowMap(list(self.flows.values()), self.departments)
