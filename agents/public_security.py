@@ -10,7 +10,7 @@ from datetime import date
 from agents.registers import figure
 from streams.conditions import Condition
 from streams.days import full_years, occurred_on
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
 from streams.identifiers import tokenize_citizen_id
@@ -54,6 +54,23 @@ def registrable_name(payload, on):
 def valid_settlement_division(payload, on):
     division = payload["settlement_division"]
     return [] if len(division) == 6 and division.isdigit() else [f"安置地行政区划代码 {division} 无效"]
+
+
+@rule("school_district", "household_district", "residence_basis", "residence_permit_months")
+def household_for_the_school(payload, on):
+    school, household = payload["school_district"], payload["household_district"]
+    if payload["residence_basis"] == "LOCAL_HOUSEHOLD" and household != school:
+        return [f"户籍不在报名学区（户籍：{household}，学区：{school}）"]
+    months = payload["residence_permit_months"]
+    if payload["residence_basis"] == "MIGRANT" and months < MIN_PERMIT_MONTHS:
+        return [f"随迁子女父母须持本地居住证满 {MIN_PERMIT_MONTHS} 个月（现 {months} 个月）"]
+    return []
+
+
+@rule("household_city")
+def local_household(payload, on):
+    city = payload["household_city"]
+    return [] if city == LOCAL_CITY else [f"申请人须具有{LOCAL_CITY}户籍（现户籍：{city}）"]
 
 
 @department.matter(
@@ -116,14 +133,9 @@ async def register_birth(event: Event) -> list[NewEvent]:
     trigger="EnrolmentApplicationAccepted",
     done="EnrolmentHouseholdVerified",
     sla_working_days=1,
+    rules=(household_for_the_school,),
 )
 async def check_enrolment_household(event: Event) -> list[NewEvent]:
-    school, household = event["school_district"], event["household_district"]
-    if event["residence_basis"] == "LOCAL_HOUSEHOLD" and household != school:
-        return [reject(f"户籍不在报名学区（户籍：{household}，学区：{school}）")]
-    months = event["residence_permit_months"]
-    if event["residence_basis"] == "MIGRANT" and months < MIN_PERMIT_MONTHS:
-        return [reject(f"随迁子女父母须持本地居住证满 {MIN_PERMIT_MONTHS} 个月（现 {months} 个月）")]
     return [
         emit(
             "EnrolmentHouseholdVerified",
@@ -148,10 +160,9 @@ async def check_enrolment_household(event: Event) -> list[NewEvent]:
     trigger="RentalHousingApplicationAccepted",
     done="RentalHousingHouseholdVerified",
     sla_working_days=1,
+    rules=(local_household,),
 )
 async def check_rental_household(event: Event) -> list[NewEvent]:
-    if event["household_city"] != LOCAL_CITY:
-        return [reject(f"申请人须具有{LOCAL_CITY}户籍（现户籍：{event['household_city']}）")]
     return [
         emit(
             "RentalHousingHouseholdVerified",

@@ -3,7 +3,7 @@ notice, and nothing is issued for a case that will be refused."""
 
 from datetime import date
 
-from agents.flows import newborn, restaurant
+from agents.flows import newborn, public_rental_housing, restaurant
 from agents.market_regulation import RESTAURANT_MATERIALS
 from streams.department import Department
 from streams.events import emit
@@ -88,3 +88,14 @@ def test_another_departments_rule_is_named_with_the_department():
 def test_every_flow_has_a_lead_matter_answering_its_application():
     flow_map = platform().tracker.flow_map
     assert {lead_matter(flow, flow_map) for flow in flow_map.flows.values()}
+
+
+async def test_parallel_checks_that_would_each_refuse_are_told_in_one_notice():
+    # Before: 民政 and 公积金 each published a refusal of their own after 住建 had accepted.
+    case = await apply(
+        public_rental_housing, monthly_income_per_capita_yuan=5200.0, has_provident_fund_loan=True
+    )
+    [notice] = case.rejections()
+    assert notice["department"] == "housing"
+    assert [reason.split("：")[0] for reason in notice["reasons"]] == ["民政局", "住房公积金管理中心"]
+    assert "RentalHousingApplicationAccepted" not in case.types

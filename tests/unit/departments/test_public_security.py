@@ -61,16 +61,14 @@ async def test_seals_are_filed_for_a_new_company_and_cancelled_for_a_closed_one(
 
 async def test_household_checks_for_school_and_housing():
     away = await apply(school_enrolment, household_district="余姚市")
-    assert rejection_of(away, "public_security.enrolment_household_check")["reasons"] == [
-        "户籍不在报名学区（户籍：余姚市，学区：海曙区）"
+    assert rejection_of(away, "education.enrolment_application")["reasons"] == [
+        "公安局：户籍不在报名学区（户籍：余姚市，学区：海曙区）"
     ]
     newcomer = await apply(school_enrolment, **(school_enrolment.MIGRANT | {"residence_permit_months": 8}))
-    assert (
-        "居住证满 12 个月"
-        in rejection_of(newcomer, "public_security.enrolment_household_check")["reasons"][0]
-    )
+    assert "居住证满 12 个月" in rejection_of(newcomer, "education.enrolment_application")["reasons"][0]
     outsider = await apply(public_rental_housing, household_city="杭州市")
-    assert outsider.outcome["matter"] == "public_security.rental_housing_household_check"
+    assert outsider.outcome["matter"] == "housing.rental_housing_application"
+    assert outsider.outcome["reasons"] == ["公安局：申请人须具有宁波市户籍（现户籍：杭州市）"]
 
 
 async def test_a_veteran_gets_the_household_back_then_an_identity_card_valid_by_age():
