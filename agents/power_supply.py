@@ -33,7 +33,6 @@ def within_a_public_line(payload, on):
     sla_working_days=2,
     when=Condition("needs_power", "==", True),
     rules=(within_a_public_line,),
-    manual="现场勘查后定方案",
 )
 async def plan_power(event: Event) -> list[NewEvent]:
     capacity = event["power_capacity_kva"]

@@ -235,6 +235,7 @@ async def restore_household(event: Event) -> list[NewEvent]:
     trigger="VeteranHouseholdRestored",
     done="IdentityCardIssued",
     sla_working_days=3,
+    manual="现场采集人像和指纹",
 )
 async def issue_identity_card(event: Event) -> list[NewEvent]:
     # 居民身份证法 第5条: validity by age when the card is issued.
