@@ -9,8 +9,11 @@ from streams.department import Department
 from streams.events import emit
 from streams.flows import Flow, FlowMap, Step
 from streams.prereview import PreReview, lead_matter
+from streams.processing import DepartmentProcessor
+from streams.publisher import Publisher
 from streams.rules import rule
 from tests.unit.platform import apply, platform
+from tests.unit.test_processing import application
 
 
 async def test_a_tiny_restaurant_with_no_staff_and_a_missing_material_hears_everything_once():
@@ -99,3 +102,55 @@ async def test_parallel_checks_that_would_each_refuse_are_told_in_one_notice():
     assert notice["department"] == "housing"
     assert [reason.split("：")[0] for reason in notice["reasons"]] == ["民政局", "住房公积金管理中心"]
     assert "RentalHousingApplicationAccepted" not in case.types
+
+
+async def test_a_matter_beside_the_lead_issues_nothing_when_the_lead_will_refuse(catalog, codec):
+    registry, fire = Department("market_regulation", "市场监管局"), Department("fire_rescue", "消防救援支队")
+
+    @rule("premises_area_m2")
+    def big_enough(payload, on):
+        return [] if payload["premises_area_m2"] >= 10 else ["太小"]
+
+    @registry.matter(
+        "business_license",
+        "执照",
+        trigger="RestaurantApplicationSubmitted",
+        done="BusinessLicenseIssued",
+        sla_working_days=1,
+        rules=(big_enough,),
+    )
+    async def licence(event):
+        raise AssertionError("the rule fails first: the handler never runs")
+
+    @fire.matter(
+        "fire_safety_inspection",
+        "消防",
+        trigger="RestaurantApplicationSubmitted",
+        done="FireSafetyInspectionPassed",
+        sla_working_days=1,
+    )
+    async def inspect(event):
+        return [emit("FireSafetyInspectionPassed", inspection_no="XF1", premises_area_m2=8.0)]
+
+    flow = Flow(
+        name="shop",
+        display_name="开店",
+        lead="market_regulation",
+        application="RestaurantApplicationSubmitted",
+        steps=(
+            Step(matter="market_regulation.business_license"),
+            Step(matter="fire_rescue.fire_safety_inspection"),
+        ),
+        sla_working_days=2,
+    )
+    review = PreReview(FlowMap([flow], [registry, fire]))
+    tiny = application(premises_area_m2=8.0)
+    tiny.envelope["occurred_at"] = 1_796_000_000_000
+
+    def processor(department):
+        publisher = Publisher(catalog, codec, producer=department.name, version="1")
+        return DepartmentProcessor(department, publisher, pre_review=review)
+
+    [notice] = await processor(registry).handle(tiny)
+    assert notice.event.type == "MatterRejected" and notice.event.payload["reasons"] == ["太小"]
+    assert await processor(fire).handle(tiny) == []
