@@ -235,7 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="consumer group (default: onething for everything, else derived from what runs)",
     )
     run.add_argument(
-        "--demo", action="store_true", help="allow the public demo key for citizen tokens (local demos only)"
+        "--demo",
+        action="store_true",
+        help="allow the public demo keys for citizen tokens and seals (local demos only)",
     )
     run.set_defaults(func=_run)
 
