@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from agents.registers import figure
 from streams.conditions import Condition
-from streams.days import full_years, occurred_on
-from streams.department import Department, reject
+from streams.days import full_years
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
+from streams.rules import rule
 
 department = Department("bank", "银行")
 
@@ -50,6 +51,13 @@ async def close_account(event: Event) -> list[NewEvent]:
     return [emit("BankAccountClosed", uscc=event["uscc"])]
 
 
+@rule("holder_birth_date")
+def old_enough_for_an_account(payload, on):
+    if full_years(payload["holder_birth_date"], on) < FINANCIAL_ACCOUNT_AGE:
+        return [f"未满 {FINANCIAL_ACCOUNT_AGE} 周岁，金融账户须由监护人陪同到网点激活"]
+    return []
+
+
 @department.matter(
     "card_financial_account",
     "社保卡金融账户激活",
@@ -57,8 +65,7 @@ async def close_account(event: Event) -> list[NewEvent]:
     done="CardFinancialAccountActivated",
     sla_working_days=1,
     when=Condition("activate_financial_account", "==", True),
+    rules=(old_enough_for_an_account,),
 )
 async def activate_financial_account(event: Event) -> list[NewEvent]:
-    if full_years(event["holder_birth_date"], occurred_on(event)) < FINANCIAL_ACCOUNT_AGE:
-        return [reject(f"未满 {FINANCIAL_ACCOUNT_AGE} 周岁，金融账户须由监护人陪同到网点激活")]
     return [emit("CardFinancialAccountActivated", **carry(event, "holder", "card_no"))]

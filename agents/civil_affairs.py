@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from streams.conditions import Condition
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
+from streams.rules import rule
 
 department = Department("civil_affairs", "民政局")
 
@@ -16,18 +17,21 @@ LIVING_SUBSIDY_YUAN = {1: 400.0, 2: 400.0, 3: 200.0, 4: 200.0}
 CARE_SUBSIDY_YUAN = {1: 300.0, 2: 200.0}
 
 
+@rule("monthly_income_per_capita_yuan")
+def income_within_the_standard(payload, on):
+    income, limit = payload["monthly_income_per_capita_yuan"], RENTAL_HOUSING_INCOME_LIMIT_YUAN
+    return [f"家庭人均月收入 {income:.0f} 元高于公租房保障标准 {limit:.0f} 元"] if income > limit else []
+
+
 @department.matter(
     "rental_housing_income_check",
     "公租房家庭经济状况核对",
     trigger="RentalHousingApplicationAccepted",
     done="RentalHousingIncomeVerified",
     sla_working_days=2,
+    rules=(income_within_the_standard,),
 )
 async def check_income(event: Event) -> list[NewEvent]:
-    income = event["monthly_income_per_capita_yuan"]
-    if income > RENTAL_HOUSING_INCOME_LIMIT_YUAN:
-        limit = RENTAL_HOUSING_INCOME_LIMIT_YUAN
-        return [reject(f"家庭人均月收入 {income:.0f} 元高于公租房保障标准 {limit:.0f} 元")]
     return [
         emit(
             "RentalHousingIncomeVerified",

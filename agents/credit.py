@@ -7,10 +7,11 @@ from datetime import timedelta
 from streams.checklist import Checklist, Material
 from streams.conditions import Condition
 from streams.days import occurred_on
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
 from streams.identifiers import is_valid_uscc
+from streams.rules import rule
 
 department = Department("credit", "发展改革委（信用中心）")
 
@@ -55,6 +56,27 @@ async def accept_repair(event: Event) -> list[NewEvent]:
     return [emit("CreditRepairAccepted", **carry(event, *REPAIR_FIELDS))]
 
 
+@rule("penalty_decision_no", "penalty_fulfilled", "penalty_published_on")
+def penalty_repairable(payload, on):
+    published = payload["penalty_published_on"]
+    problems = [] if payload["penalty_fulfilled"] else ["行政处罚决定尚未履行完毕（如罚款未缴清）"]
+    if published is None:
+        problems.append(f"未查询到行政处罚决定 {payload['penalty_decision_no']} 的公示信息")
+    elif on - published < PENALTY_MIN_PUBLICATION:
+        problems.append("行政处罚信息公示未满最短公示期三个月")
+    return problems
+
+
+@rule("dishonesty_listed_on")
+def listed_for_a_year(payload, on):
+    listed = payload["dishonesty_listed_on"]
+    if listed is None:
+        return ["未查询到该主体列入严重失信主体名单的记录"]
+    if on - listed < SERIOUS_MIN_LISTING:
+        return [f"列入严重失信主体名单未满一年（列入日期 {listed:%Y-%m-%d}）"]
+    return []
+
+
 @department.matter(
     "penalty_record_repair",
     "行政处罚信息信用修复",
@@ -62,16 +84,10 @@ async def accept_repair(event: Event) -> list[NewEvent]:
     done="PenaltyRecordRepaired",
     sla_working_days=2,
     when=Condition("penalty_decision_no", "!=", ""),
+    rules=(penalty_repairable,),
 )
 async def repair_penalty_record(event: Event) -> list[NewEvent]:
-    today, published = occurred_on(event), event["penalty_published_on"]
-    problems = [] if event["penalty_fulfilled"] else ["行政处罚决定尚未履行完毕（如罚款未缴清）"]
-    if published is None:
-        problems.append(f"未查询到行政处罚决定 {event['penalty_decision_no']} 的公示信息")
-    elif today - published < PENALTY_MIN_PUBLICATION:
-        problems.append("行政处罚信息公示未满最短公示期三个月")
-    if problems:
-        return [reject(*problems)]
+    today = occurred_on(event)
     return [
         emit(
             "PenaltyRecordRepaired",
@@ -101,11 +117,7 @@ async def publish_abnormal_list_removal(event: Event) -> list[NewEvent]:
     done="SeriousDishonestyListRemoved",
     sla_working_days=5,
     when=SERIOUS,
+    rules=(listed_for_a_year,),
 )
 async def remove_from_serious_list(event: Event) -> list[NewEvent]:
-    today, listed = occurred_on(event), event["dishonesty_listed_on"]
-    if listed is None:
-        return [reject("未查询到该主体列入严重失信主体名单的记录")]
-    if today - listed < SERIOUS_MIN_LISTING:
-        return [reject(f"列入严重失信主体名单未满一年（列入日期 {listed:%Y-%m-%d}）")]
-    return [emit("SeriousDishonestyListRemoved", uscc=event["uscc"], removed_on=today)]
+    return [emit("SeriousDishonestyListRemoved", uscc=event["uscc"], removed_on=occurred_on(event))]

@@ -33,6 +33,7 @@ CATEGORY_CODE = {
     done="DisabilityCertificateIssued",
     sla_working_days=3,
     materials=tuple(CERTIFICATE_MATERIALS),
+    manual="残疾等级评定",
 )
 async def issue_certificate(event: Event) -> list[NewEvent]:
     grade = event["grade"]

@@ -19,6 +19,7 @@ INSPECTION_THRESHOLD_M2 = 300
     done="FireSafetyInspectionPassed",
     sla_working_days=10,
     when=Condition("premises_area_m2", ">", INSPECTION_THRESHOLD_M2),
+    manual="现场检查",
 )
 async def inspect_premises(event: Event) -> list[NewEvent]:
     return [

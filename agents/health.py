@@ -5,9 +5,10 @@ from __future__ import annotations
 from agents.registers import figure
 from streams.checklist import Checklist, Material
 from streams.days import occurred_on
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
+from streams.rules import rule
 
 department = Department("health", "卫生健康委员会")
 
@@ -21,16 +22,21 @@ BIRTH_WEIGHT_RANGE_G = range(300, 7001)
 ELIGIBLE_SHARE = {"INPATIENT": 0.85, "OUTPATIENT": 0.70}
 
 
+@rule("staff_count")
+def staff_to_certify(payload, on):
+    return ["餐饮店须至少登记一名从业人员"] if payload["staff_count"] < 1 else []
+
+
 @department.matter(
     "staff_health_certificates",
     "从业人员健康证明",
     trigger="BusinessLicenseIssued",
     done="HealthCertificatesIssued",
     sla_working_days=3,
+    rules=(staff_to_certify,),
+    manual="从业人员体检",
 )
 async def issue_health_certificates(event: Event) -> list[NewEvent]:
-    if event["staff_count"] < 1:
-        return [reject("餐饮店须至少登记一名从业人员")]
     return [emit("HealthCertificatesIssued", certificate_count=event["staff_count"])]
 
 

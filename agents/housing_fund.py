@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from agents.registers import figure
 from streams.conditions import Condition
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
+from streams.rules import rule
 
 department = Department("housing_fund", "住房公积金管理中心")
 
@@ -26,17 +27,21 @@ async def update_registration(event: Event) -> list[NewEvent]:
     return [emit("HousingFundRegistrationUpdated", **carry(event, "uscc", "business_name"))]
 
 
+@rule("has_provident_fund_loan")
+def no_housing_loan(payload, on):
+    # An outstanding 公积金贷款 means the family bought a home.
+    return ["家庭成员有未结清的住房公积金贷款，视为已有住房"] if payload["has_provident_fund_loan"] else []
+
+
 @department.matter(
     "rental_housing_fund_check",
     "公租房公积金贷款核查",
     trigger="RentalHousingApplicationAccepted",
     done="RentalHousingFundVerified",
     sla_working_days=1,
+    rules=(no_housing_loan,),
 )
 async def check_provident_fund_loan(event: Event) -> list[NewEvent]:
-    if event["has_provident_fund_loan"]:
-        # An outstanding 公积金贷款 means the family bought a home.
-        return [reject("家庭成员有未结清的住房公积金贷款，视为已有住房")]
     return [emit("RentalHousingFundVerified", **carry(event, "applicant", "family_size"))]
 
 

@@ -8,10 +8,11 @@ from agents.registers import figure
 from streams.checklist import Checklist, Material
 from streams.conditions import Condition
 from streams.days import full_years, occurred_on
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
 from streams.identifiers import is_valid_uscc
+from streams.rules import rule
 
 department = Department("human_resources", "人力资源和社会保障局")
 
@@ -71,6 +72,14 @@ async def issue_newborn_card(event: Event) -> list[NewEvent]:
     ]
 
 
+@rule("guardian_social_insurance_months")
+def insured_long_enough(payload, on):
+    months = payload["guardian_social_insurance_months"]
+    if months < MIN_INSURED_MONTHS:
+        return [f"父母在本市连续缴纳社会保险不满 {MIN_INSURED_MONTHS} 个月（现 {months} 个月）"]
+    return []
+
+
 @department.matter(
     "enrolment_social_insurance_check",
     "随迁子女父母社保核验",
@@ -78,11 +87,9 @@ async def issue_newborn_card(event: Event) -> list[NewEvent]:
     done="EnrolmentSocialInsuranceVerified",
     sla_working_days=1,
     when=Condition("residence_basis", "==", "MIGRANT"),
+    rules=(insured_long_enough,),
 )
 async def check_guardian_social_insurance(event: Event) -> list[NewEvent]:
-    months = event["guardian_social_insurance_months"]
-    if months < MIN_INSURED_MONTHS:
-        return [reject(f"父母在本市连续缴纳社会保险不满 {MIN_INSURED_MONTHS} 个月（现 {months} 个月）")]
     return [
         emit(
             "EnrolmentSocialInsuranceVerified",
@@ -193,6 +200,7 @@ async def register_employment(event: Event) -> list[NewEvent]:
     trigger="EmploymentRegistered",
     done="EmployeeSocialInsuranceEnrolled",
     sla_working_days=1,
+    manual="纸质档案转递",
 )
 async def enrol_employee_social_insurance(event: Event) -> list[NewEvent]:
     base = min(max(event["monthly_wage_yuan"], CONTRIBUTION_FLOOR), CONTRIBUTION_CEILING)

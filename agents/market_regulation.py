@@ -8,10 +8,11 @@ from agents.registers import figure
 from streams.checklist import Checklist, Material
 from streams.conditions import Condition
 from streams.days import occurred_on
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
 from streams.identifiers import is_valid_uscc, make_uscc
+from streams.rules import rule
 
 department = Department("market_regulation", "市场监管局")
 
@@ -65,6 +66,27 @@ def name_problems(name: str) -> list[str]:
     return []
 
 
+@rule("premises_area_m2")
+def room_for_food_handling(payload, on):
+    return ["经营场所面积不足以设置食品处理区（< 10 m²）"] if payload["premises_area_m2"] < 10 else []
+
+
+@rule("abnormal_cause_corrected")
+def abnormal_cause_gone(payload, on):
+    if payload["abnormal_cause_corrected"]:
+        return []
+    return ["列入经营异常名录的情形尚未消除（如未补报年度报告、住所仍无法联系）"]
+
+
+@rule("company_name")
+def transport_company_name(payload, on):
+    name = payload["company_name"].strip()
+    problems = name_problems(name)
+    if name and not any(word in name for word in TRANSPORT_NAME_WORDS):
+        problems.append(f"企业名称“{name}”须体现道路运输行业特点（含“运输”“物流”“客运”或“货运”）")
+    return problems
+
+
 @department.matter(
     "business_license",
     "营业执照",
@@ -99,10 +121,11 @@ async def issue_business_license(event: Event) -> list[NewEvent]:
     done="FoodBusinessPermitIssued",
     sla_working_days=10,
     materials=("food_safety_management_system", "kitchen_layout"),
+    rules=(room_for_food_handling,),
+    # 告知承诺制 still leaves a check of the kitchen on site.
+    manual="现场核查",
 )
 async def issue_food_business_permit(event: Event) -> list[NewEvent]:
-    if event["premises_area_m2"] < 10:
-        return [reject("经营场所面积不足以设置食品处理区（< 10 m²）")]
     return [
         emit(
             "FoodBusinessPermitIssued",
@@ -120,14 +143,10 @@ async def issue_food_business_permit(event: Event) -> list[NewEvent]:
     done="TransportCompanyLicenseIssued",
     sla_working_days=1,
     materials=("legal_representative_id", "business_premises_proof"),
+    rules=(transport_company_name,),
 )
 async def issue_transport_company_license(event: Event) -> list[NewEvent]:
     name = event["company_name"].strip()
-    problems = name_problems(name)
-    if name and not any(word in name for word in TRANSPORT_NAME_WORDS):
-        problems.append(f"企业名称“{name}”须体现道路运输行业特点（含“运输”“物流”“客运”或“货运”）")
-    if problems:
-        return [reject(*problems)]
     uscc = make_uscc(event.case_id)
     return [
         emit(
@@ -184,10 +203,9 @@ async def change_business_license(event: Event) -> list[NewEvent]:
     done="AbnormalOperationListRemoved",
     sla_working_days=2,
     when=Condition("leave_abnormal_list", "==", True),
+    rules=(abnormal_cause_gone,),
 )
 async def remove_from_abnormal_list(event: Event) -> list[NewEvent]:
-    if not event["abnormal_cause_corrected"]:
-        return [reject("列入经营异常名录的情形尚未消除（如未补报年度报告、住所仍无法联系）")]
     return [
         emit("AbnormalOperationListRemoved", **carry(event, "uscc", "enterprise_name", "leave_abnormal_list"))
     ]

@@ -11,6 +11,7 @@ from streams.days import occurred_on
 from streams.department import Department, reject
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
+from streams.rules import rule
 
 department = Department("medical_insurance", "医疗保障局")
 
@@ -56,6 +57,11 @@ async def enrol_newborn(event: Event) -> list[NewEvent]:
     return [emit("ResidentMedicalInsuranceEnrolled", insured=event["child"], coverage_start=start)]
 
 
+@rule("delivery_cost_yuan")
+def costs_to_reimburse(payload, on):
+    return [] if payload["delivery_cost_yuan"] > 0 else ["医院记录中没有个人负担的生育医疗费用，无需报销"]
+
+
 @department.matter(
     "maternity_reimbursement",
     "生育医疗费用报销",
@@ -63,11 +69,10 @@ async def enrol_newborn(event: Event) -> list[NewEvent]:
     done="MaternityCostsReimbursed",
     sla_working_days=2,
     when=Condition("claim_maternity_costs", "==", True),
+    rules=(costs_to_reimburse,),
 )
 async def reimburse_maternity_costs(event: Event) -> list[NewEvent]:
     cost, mode = event["delivery_cost_yuan"], event["delivery_mode"]
-    if cost <= 0:
-        return [reject("医院记录中没有个人负担的生育医疗费用，无需报销")]
     amount = min(cost, MATERNITY_CAP_YUAN[mode])
     return [emit("MaternityCostsReimbursed", mother=event["mother"], delivery_mode=mode, amount_yuan=amount)]
 

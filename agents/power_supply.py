@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from streams.conditions import Condition
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
+from streams.rules import rule
 
 department = Department("power_supply", "供电公司")
 
@@ -16,6 +17,14 @@ MEDIUM_VOLTAGE_LIMIT_KVA = 8000.0
 MEDIUM_VOLTAGE_COST_PER_KVA = 200.0
 
 
+@rule("power_capacity_kva")
+def within_a_public_line(payload, on):
+    capacity, limit = payload["power_capacity_kva"], MEDIUM_VOLTAGE_LIMIT_KVA
+    if capacity > limit:
+        return [f"用电容量 {capacity:.0f} kVA 超过 10kV 公用线路上限 {limit:.0f} kVA，须建设专用变电站"]
+    return []
+
+
 @department.matter(
     "power_hookup_plan",
     "供电接入方案",
@@ -23,14 +32,10 @@ MEDIUM_VOLTAGE_COST_PER_KVA = 200.0
     done="PowerHookupPlanned",
     sla_working_days=2,
     when=Condition("needs_power", "==", True),
+    rules=(within_a_public_line,),
 )
 async def plan_power(event: Event) -> list[NewEvent]:
     capacity = event["power_capacity_kva"]
-    if capacity > MEDIUM_VOLTAGE_LIMIT_KVA:
-        limit = MEDIUM_VOLTAGE_LIMIT_KVA
-        return [
-            reject(f"用电容量 {capacity:.0f} kVA 超过 10kV 公用线路上限 {limit:.0f} kVA，须建设专用变电站")
-        ]
     low = capacity <= LOW_VOLTAGE_LIMIT_KVA
     return [
         emit(

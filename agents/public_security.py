@@ -8,11 +8,12 @@ from __future__ import annotations
 from agents.registers import figure
 from streams.conditions import Condition
 from streams.days import full_years, occurred_on
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
 from streams.facts import carry
 from streams.identifiers import make_citizen_id as id_number
 from streams.identifiers import tokenize_citizen_id
+from streams.rules import rule
 
 department = Department("public_security", "公安局")
 
@@ -32,6 +33,34 @@ def name_problems(child_name: str, parent_names: list[str]) -> list[str]:
     elif not any(child_name[0] == parent[0] for parent in parent_names if parent):
         problems.append(f"子女姓名“{child_name}”应随父姓或者母姓")
     return problems
+
+
+@rule("child_name", "father_name", "mother_name")
+def registrable_name(payload, on):
+    return name_problems(payload["child_name"], [payload["father_name"], payload["mother_name"]])
+
+
+@rule("settlement_division")
+def valid_settlement_division(payload, on):
+    division = payload["settlement_division"]
+    return [] if len(division) == 6 and division.isdigit() else [f"安置地行政区划代码 {division} 无效"]
+
+
+@rule("school_district", "household_district", "residence_basis", "residence_permit_months")
+def household_for_the_school(payload, on):
+    school, household = payload["school_district"], payload["household_district"]
+    if payload["residence_basis"] == "LOCAL_HOUSEHOLD" and household != school:
+        return [f"户籍不在报名学区（户籍：{household}，学区：{school}）"]
+    months = payload["residence_permit_months"]
+    if payload["residence_basis"] == "MIGRANT" and months < MIN_PERMIT_MONTHS:
+        return [f"随迁子女父母须持本地居住证满 {MIN_PERMIT_MONTHS} 个月（现 {months} 个月）"]
+    return []
+
+
+@rule("household_city")
+def local_household(payload, on):
+    city = payload["household_city"]
+    return [] if city == LOCAL_CITY else [f"申请人须具有{LOCAL_CITY}户籍（现户籍：{city}）"]
 
 
 @department.matter(
@@ -67,11 +96,10 @@ async def refile_seals(event: Event) -> list[NewEvent]:
     trigger="BirthCertificateIssued",
     done="HouseholdRegistered",
     sla_working_days=2,
+    rules=(registrable_name,),
 )
 async def register_birth(event: Event) -> list[NewEvent]:
     child_name = event["child_name"]
-    if problems := name_problems(child_name, [event["father_name"], event["mother_name"]]):
-        return [reject(*problems)]
     born, division = event["birth_date"], event["household_division"]
     sequence = 2 * figure("birth_sequence", event.case_id, 499) + (1 if event["sex"] == "MALE" else 2)
     child = tokenize_citizen_id(id_number(division, born, sequence))
@@ -95,14 +123,9 @@ async def register_birth(event: Event) -> list[NewEvent]:
     trigger="EnrolmentApplicationAccepted",
     done="EnrolmentHouseholdVerified",
     sla_working_days=1,
+    rules=(household_for_the_school,),
 )
 async def check_enrolment_household(event: Event) -> list[NewEvent]:
-    school, household = event["school_district"], event["household_district"]
-    if event["residence_basis"] == "LOCAL_HOUSEHOLD" and household != school:
-        return [reject(f"户籍不在报名学区（户籍：{household}，学区：{school}）")]
-    months = event["residence_permit_months"]
-    if event["residence_basis"] == "MIGRANT" and months < MIN_PERMIT_MONTHS:
-        return [reject(f"随迁子女父母须持本地居住证满 {MIN_PERMIT_MONTHS} 个月（现 {months} 个月）")]
     return [
         emit(
             "EnrolmentHouseholdVerified",
@@ -127,10 +150,9 @@ async def check_enrolment_household(event: Event) -> list[NewEvent]:
     trigger="RentalHousingApplicationAccepted",
     done="RentalHousingHouseholdVerified",
     sla_working_days=1,
+    rules=(local_household,),
 )
 async def check_rental_household(event: Event) -> list[NewEvent]:
-    if event["household_city"] != LOCAL_CITY:
-        return [reject(f"申请人须具有{LOCAL_CITY}户籍（现户籍：{event['household_city']}）")]
     return [
         emit(
             "RentalHousingHouseholdVerified",
@@ -182,11 +204,10 @@ async def cancel_seals(event: Event) -> list[NewEvent]:
     trigger="VeteranReported",
     done="VeteranHouseholdRestored",
     sla_working_days=2,
+    rules=(valid_settlement_division,),
 )
 async def restore_household(event: Event) -> list[NewEvent]:
     division = event["settlement_division"]
-    if not (len(division) == 6 and division.isdigit()):
-        return [reject(f"安置地行政区划代码 {division} 无效")]
     return [
         emit(
             "VeteranHouseholdRestored",
@@ -204,6 +225,7 @@ async def restore_household(event: Event) -> list[NewEvent]:
     trigger="VeteranHouseholdRestored",
     done="IdentityCardIssued",
     sla_working_days=3,
+    manual="现场采集人像和指纹",
 )
 async def issue_identity_card(event: Event) -> list[NewEvent]:
     # 居民身份证法 第5条: validity by age when the card is issued.

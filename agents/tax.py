@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from streams.department import Department, reject
+from streams.department import Department
 from streams.events import Event, NewEvent, emit
+from streams.rules import rule
 
 department = Department("tax", "税务局")
 
@@ -62,21 +63,25 @@ async def update_tax_registration(event: Event) -> list[NewEvent]:
     ]
 
 
+@rule("unpaid_tax_yuan", "unused_invoices")
+def nothing_owed(payload, on):
+    problems = []
+    if payload["unpaid_tax_yuan"] > 0:
+        problems.append(f"尚有未缴税款 {payload['unpaid_tax_yuan']:.2f} 元")
+    if payload["unused_invoices"] > 0:
+        problems.append(f"尚有 {payload['unused_invoices']} 份未缴销的发票")
+    return problems
+
+
 @department.matter(
     "tax_clearance",
     "清税",
     trigger="DeregistrationApplicationAccepted",
     done="TaxCleared",
     sla_working_days=10,
+    rules=(nothing_owed,),
 )
 async def clear_taxes(event: Event) -> list[NewEvent]:
-    problems = []
-    if event["unpaid_tax_yuan"] > 0:
-        problems.append(f"尚有未缴税款 {event['unpaid_tax_yuan']:.2f} 元")
-    if event["unused_invoices"] > 0:
-        problems.append(f"尚有 {event['unused_invoices']} 份未缴销的发票")
-    if problems:
-        return [reject(*problems)]
     uscc = event["uscc"]
     return [
         emit(

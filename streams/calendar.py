@@ -1,8 +1,9 @@
 """Working days on the Chinese government calendar: public holidays and adjusted working weekends.
 
-Holidays come from the maintained `chinese-calendar` package. For a year it does not cover yet,
-only weekends are days off (and a warning says so once per year): deadlines then err early,
-never late.
+Holidays come from the State Council's notices, shipped as data in streams/holidays/ (one file a
+year, updated when a notice is published); for a year not there, from the `chinese-calendar`
+package; for a year neither covers, only weekends are days off, and a warning says so once per
+year: deadlines then err early, never late.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from streams.holidays import Notice
+
 log = logging.getLogger(__name__)
 
 # Days begin and end in Beijing time, whatever zone a moment is given in.
@@ -22,6 +25,8 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 @lru_cache(maxsize=4096)
 def is_working_day(day: date) -> bool:
+    if (notice := Notice.for_year(day.year)) is not None:
+        return notice.is_working_day(day)
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
@@ -31,7 +36,11 @@ def is_working_day(day: date) -> bool:
 
 @lru_cache(maxsize=64)
 def _warn_uncovered(year: int) -> None:
-    log.warning("no holiday data for %d: counting weekends only as days off", year)
+    log.warning(
+        "no holiday notice for %d in streams/holidays/ (nor in chinese-calendar): counting weekends "
+        "only as days off until the State Council's notice is added",
+        year,
+    )
 
 
 def add_working_days(start: datetime, days: float) -> datetime:

@@ -22,6 +22,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.report",
     "streams.commands.acls",
     "streams.commands.deadletters",
+    "streams.commands.seal",
     "streams.issues.cli",
     "streams.dashboard.cli",
 ]
@@ -84,7 +85,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from streams import discovery
     from streams.flows import FlowMap
     from streams.identifiers import has_own_token_key
+    from streams.prereview import PreReview
     from streams.runtime import run_worker
+    from streams.seals import Keyring
     from streams.startup import connect
 
     if not args.demo and not has_own_token_key():
@@ -92,6 +95,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(
             "onething: set ONETHING_TOKEN_KEY to this deployment's secret key "
             "(not the demo key), or pass --demo for a local demo",
+            file=sys.stderr,
+        )
+        return 2
+    seals = Keyring.from_env()
+    if not args.demo and seals.is_demo:
+        # Anyone can make a seal with the public demo keys: it would prove nothing.
+        print(
+            "onething: set ONETHING_SEAL_KEY_DIR to this deployment's seal keys "
+            "(`onething seal keygen DIR`), or pass --demo for a local demo",
             file=sys.stderr,
         )
         return 2
@@ -105,9 +117,18 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if not departments and flow_map is None:
         print("onething: nothing to run: --no-departments and --no-tracker together", file=sys.stderr)
         return 2
+    # Every flow's lead pre-reviews its applications against all departments' rules (智能预审).
+    pre_review = PreReview(FlowMap(list(found.flows), list(found.departments)))
     connection = connect(settings)
-    app_id = args.app_id or _app_id(args, departments)
-    run_worker(connection, departments, flow_map, app_id=app_id, start=args.start)
+    run_worker(
+        connection,
+        departments,
+        flow_map,
+        app_id=args.app_id or _app_id(args, departments),
+        start=args.start,
+        pre_review=pre_review,
+        seals=seals,
+    )
     return 0
 
 
@@ -182,6 +203,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         as_json=args.json,
         cases=args.cases,
         issues=args.issues,
+        seed=args.seed,
     )
 
 
@@ -231,7 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="consumer group (default: onething for everything, else derived from what runs)",
     )
     run.add_argument(
-        "--demo", action="store_true", help="allow the public demo key for citizen tokens (local demos only)"
+        "--demo",
+        action="store_true",
+        help="allow the public demo keys for citizen tokens and seals (local demos only)",
     )
     run.add_argument(
         "--from",
@@ -249,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=_positive, default=2, help="applications per flow (default 2)")
     demo.add_argument("--issues", type=_non_negative, default=12, help="enterprise issues (default 12)")
     demo.add_argument("--timeout", type=float, default=300, help="seconds to wait for everything to end")
+    demo.add_argument("--seed", type=int, help="make the simulated applicants reproducible")
     demo.set_defaults(func=_demo)
 
     simulate = commands.add_parser("simulate", help="publish realistic applications and wait for them")

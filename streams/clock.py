@@ -7,6 +7,9 @@ two settings shared by all of them: the real moment it started (origin) and its 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 
@@ -37,3 +40,23 @@ class Clock:
 
 
 SYSTEM_CLOCK = Clock()
+
+_IN_USE: ContextVar[Clock] = ContextVar("platform_clock", default=SYSTEM_CLOCK)
+
+
+def clock_in_use() -> Clock:
+    """The platform clock code running here reads: the system clock unless `using` said otherwise.
+
+    Whoever dates something for the platform (a simulated applicant's "today") must read the clock
+    that will stamp the event, not the wall clock, or an accelerated run ages every application.
+    """
+    return _IN_USE.get()
+
+
+@contextmanager
+def using(clock: Clock) -> Iterator[Clock]:
+    token = _IN_USE.set(clock)
+    try:
+        yield clock
+    finally:
+        _IN_USE.reset(token)

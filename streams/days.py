@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from streams.calendar import CHINA
+from streams.clock import clock_in_use
 from streams.events import Event
 
 
@@ -16,6 +17,11 @@ def occurred_on(event: Event) -> date:
     if not isinstance(moment, datetime):
         moment = datetime.fromtimestamp(int(moment) / 1000, CHINA)
     return moment.astimezone(CHINA).date()
+
+
+def today() -> date:
+    """Today in Beijing on the platform clock in use (see `streams.clock.using`)."""
+    return clock_in_use().now().astimezone(CHINA).date()
 
 
 def full_years(born: date, on: date) -> int:

@@ -94,7 +94,14 @@ class DemoRun:
 
 
 def run_demo(
-    settings: Settings, *, timeout: float, once: bool, as_json: bool, cases: int, issues: int
+    settings: Settings,
+    *,
+    timeout: float,
+    once: bool,
+    as_json: bool,
+    cases: int,
+    issues: int,
+    seed: int | None = None,
 ) -> int:
     settings = replace(settings, clock_speed=DEMO_CLOCK_SPEED, clock_origin=time.time())
     say = (lambda *_: None) if as_json else print
@@ -112,7 +119,7 @@ def run_demo(
         if not once:
             show_restaurant_timelines(desk, log, timeout)
         flows = pick_flows(discovery.flows(), "all")
-        run.cases = submit_cases(desk, flows, cases=cases, seed=None)
+        run.cases = submit_cases(desk, flows, cases=cases, seed=seed)
         run.issues = start_issue_loop(connection, issues)
         say(
             f"Submitted {len(run.cases)} applications across {len(flows)} flows and {len(run.issues)} "

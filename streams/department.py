@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from streams.conditions import Condition
 from streams.events import Event, NewEvent
+from streams.rules import Rule
 
 REJECTED = "MatterRejected"
 
@@ -41,6 +42,14 @@ class Matter:
     materials: tuple[str, ...]
     handler: Handler
     when: Condition | None = None
+    # Checked on the trigger before the handler runs, and on the application at submission (预审).
+    rules: tuple[Rule, ...] = ()
+    # Why a person must act (现场检查, 体检…); None: decided by data alone, approved at once (秒办).
+    manual: str | None = None
+
+    @property
+    def instant(self) -> bool:
+        return self.manual is None
 
     @property
     def key(self) -> str:
@@ -80,10 +89,14 @@ class _Declares:
         materials: Sequence[str] = (),
         also_emits: Sequence[str] = (),
         when: Condition | None = None,
+        rules: Sequence[Rule] = (),
+        manual: str | None = None,
     ) -> Callable[[Handler], Handler]:
         """Declare a matter. ``done`` is the event that completes it; every matter may reject.
 
         ``trigger`` is one event type, or a tuple meaning all of them for the same case (a join).
+        ``rules`` are checked before the handler runs (and at submission by the flow's lead);
+        ``manual`` says why a person must act, and leaves the matter out of 秒办.
         """
         triggers = (trigger,) if isinstance(trigger, str) else tuple(trigger)
         if not triggers or len(set(triggers)) != len(triggers):
@@ -104,6 +117,8 @@ class _Declares:
                     materials=tuple(materials),
                     handler=handler,
                     when=when,
+                    rules=tuple(rules),
+                    manual=manual,
                 )
             )
             return handler

@@ -73,6 +73,7 @@ class FlowMap:
     def __init__(self, flows: list[Flow], departments: list[Department]) -> None:
         self.flows = {flow.name: flow for flow in flows}
         self.matters: dict[str, Matter] = {m.key: m for d in departments for m in d.matters}
+        self.department_names = {d.name: d.display_name for d in departments}
         self.by_application = {flow.application: flow for flow in flows}
         # Only matters some flow includes end anything the tracker follows.
         in_flows = {step.matter for flow in flows for step in flow.steps}
@@ -91,6 +92,9 @@ class FlowMap:
             for step in flow.steps
             if (when := self.matters[step.matter].when) is None or when.holds(application)
         ]
+
+    def display_name(self, matter: Matter) -> str:
+        return self.department_names.get(matter.department, matter.department)
 
     @property
     def event_types(self) -> set[str]:

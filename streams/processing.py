@@ -13,10 +13,13 @@ from typing import Any
 from streams import metrics
 from streams.codec import Codec
 from streams.contracts import Contract
-from streams.department import REJECTED, Department, Matter
+from streams.days import occurred_on
+from streams.department import REJECTED, Department, Matter, reject
 from streams.events import Event, NewEvent
 from streams.joins import arrive, join_key
+from streams.prereview import PreReview
 from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
+from streams.rules import problems_of
 from streams.step import Step
 
 
@@ -44,6 +47,7 @@ class DepartmentProcessor:
         attempts: int = 3,
         backoff_seconds: float = 0.2,
         joins: MutableMapping[str, object] | None = None,
+        pre_review: PreReview | None = None,
     ) -> None:
         self.department = department
         self.publisher = publisher
@@ -51,6 +55,8 @@ class DepartmentProcessor:
         self.backoff_seconds = backoff_seconds
         # Joined matters' state by join_key: a faust table in the worker, a dict elsewhere.
         self.joins: MutableMapping[str, object] = {} if joins is None else joins
+        # Set, an application is checked against the whole flow's rules before anything is issued.
+        self.pre_review = pre_review
         self._by_trigger: dict[str, list[Matter]] = {}
         for matter in department.matters:
             for trigger in matter.triggers:
@@ -70,7 +76,7 @@ class DepartmentProcessor:
                 continue
             # For a join, the condition reads the merged payload.
             if matter.when is None or matter.when.holds(cause.payload):
-                outputs = await self._run(matter, cause)
+                outputs = await self._decide(matter, cause)
                 for new in outputs:
                     if new.type not in matter.emits:
                         raise InvalidOutput(
@@ -100,6 +106,17 @@ class DepartmentProcessor:
         state, merged = arrive(self.joins.get(key), event, matter.triggers)  # type: ignore[arg-type]
         step.write(self.joins, key, state)
         return merged
+
+    async def _decide(self, matter: Matter, event: Event) -> Sequence[NewEvent]:
+        """The matter's declared rules first (the handler runs only if they hold), then the
+        flow-wide pre-review when the event is an application."""
+        if matter.rules and (broken := problems_of(matter.rules, event.payload, occurred_on(event))):
+            outputs: Sequence[NewEvent] = [reject(*broken)]
+        else:
+            outputs = await self._run(matter, event)
+        if self.pre_review is not None:
+            outputs = self.pre_review.settle(matter, event, outputs)
+        return outputs
 
     async def _run(self, matter: Matter, event: Event) -> Sequence[NewEvent]:
         agent = self.department.name

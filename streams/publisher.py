@@ -11,6 +11,7 @@ from streams.codec import Codec
 from streams.contracts import Catalog
 from streams.envelope import derived_event_id, new_envelope
 from streams.events import Event, NewEvent
+from streams.seals import SEAL_FIELD, Keyring, SealError, certificate_of
 
 EVENT_TYPE_HEADER = "event_type"
 EVENT_ID_HEADER = "event_id"
@@ -34,9 +35,18 @@ class Publisher:
     """Builds outgoing records for one producer (a department or a platform agent)."""
 
     def __init__(
-        self, catalog: Catalog, codec: Codec, *, producer: str, version: str, clock: Clock = SYSTEM_CLOCK
+        self,
+        catalog: Catalog,
+        codec: Codec,
+        *,
+        producer: str,
+        version: str,
+        clock: Clock = SYSTEM_CLOCK,
+        seals: Keyring | None = None,
     ) -> None:
         self._catalog = catalog
+        # Set, every certificate or licence (a contract with a `seal` field) leaves sealed.
+        self.seals = seals
         self._codec = codec
         self.clock = clock
         self.producer = producer
@@ -67,14 +77,19 @@ class Publisher:
             event_id=derived_event_id(cause.event_id, self.producer, index) if cause else None,
             occurred_at=self.clock.millis(),
         )
-        record = {"envelope": envelope, "payload": new.payload}
+        payload = new.payload
         # Avro would drop an undeclared field and turn "1" into 1.0 without a word: refuse both.
-        undeclared = sorted(set(new.payload) - {f["name"] for f in contract.payload_fields})
+        undeclared = sorted(set(payload) - {f["name"] for f in contract.payload_fields})
         if undeclared:
             raise InvalidOutput(f"{new.type} has no field {', '.join(undeclared)} in its schema")
         try:
+            record = {"envelope": envelope, "payload": payload}
             fastavro.validation.validate(record, self._codec.parsed(contract.full_name), raise_errors=True)
-            value = self._codec.encode(contract.full_name, record)
+            if self.seals is not None and any(f["name"] == SEAL_FIELD for f in contract.payload_fields):
+                payload = self._sealed(contract.full_name, envelope, payload)
+            value = self._codec.encode(contract.full_name, {"envelope": envelope, "payload": payload})
+        except SealError:
+            raise
         except Exception as exc:  # fastavro reports a misfit with many exception types
             raise InvalidOutput(f"{new.type} does not fit its schema: {_one_line(exc)}") from None
         headers = [
@@ -82,8 +97,19 @@ class Publisher:
             (EVENT_ID_HEADER, envelope["event_id"].encode()),
             (TRACEPARENT_HEADER, envelope["trace"].encode()),
         ]
-        event = Event(contract.name, new.payload, envelope, contract.topic)
+        event = Event(contract.name, payload, envelope, contract.topic)
         return OutgoingRecord(contract.topic, case_id.encode(), value, headers, event)
+
+    def _sealed(self, full_name: str, envelope: dict, payload: dict) -> dict:
+        """The payload with the producer's seal over the certificate exactly as consumers decode it
+        (so an int given for a double, or a date, reads the same to whoever verifies)."""
+        assert self.seals is not None
+        unsealed = self._codec.encode(
+            full_name, {"envelope": envelope, "payload": {**payload, SEAL_FIELD: None}}
+        )
+        contract, record = self._codec.decode(unsealed)
+        certificate = certificate_of(contract.name, record["envelope"], record["payload"])
+        return {**payload, SEAL_FIELD: self.seals.seal(self.producer, certificate)}
 
 
 def _one_line(exc: Exception) -> str:

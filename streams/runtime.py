@@ -36,9 +36,11 @@ from streams.events import Event
 from streams.flows import FlowMap
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
+from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
 from streams.retention import PURGE_SECONDS, Purger, stamped
+from streams.seals import Keyring
 from streams.security import faust_options, kafka_options
 from streams.start_position import FROM_EARLIEST, StartPosition, place_new_group
 from streams.startup import Connection
@@ -108,21 +110,26 @@ class Worker:
             self._topics[name] = self.app.topic(name, key_serializer="raw", value_serializer="raw")
         return self._topics[name]
 
-    def add_department(self, department: Department) -> None:
+    def add_department(
+        self, department: Department, *, pre_review: PreReview | None = None, seals: Keyring | None = None
+    ) -> None:
         catalog = self.connection.catalog
+        if seals is not None:
+            seals.key(department.name)  # a missing seal key stops the worker now, not at its first licence
         publisher = Publisher(
             catalog,
             self.connection.codec,
             producer=department.name,
             version=department.version,
             clock=self.clock,
+            seals=seals,
         )
         # Joined matters remember each case's triggers until the last one arrives; only departments
         # that have one get the table (and its changelog topic).
         joins = None
         if any(m.is_join for m in department.matters):
             joins = self.app.Table(f"{department.name}-joins", schema=TABLE_SCHEMA)
-        processor = DepartmentProcessor(department, publisher, joins=joins)
+        processor = DepartmentProcessor(department, publisher, joins=joins, pre_review=pre_review)
         topics = [catalog[t].topic for t in department.triggers]
         self.add_agent(department.name, topics, processor.process)
 
@@ -285,13 +292,15 @@ def run_worker(
     *,
     app_id: str,
     start: StartPosition = FROM_EARLIEST,
+    pre_review: PreReview | None = None,
+    seals: Keyring | None = None,
 ) -> None:
     """Block running the worker until SIGINT/SIGTERM; faust commits what it finished on the way out.
     A consumer group that never committed starts from ``start``."""
     app = create_app(connection, app_id=app_id)
     worker = Worker(app, connection)
     for department in departments:
-        worker.add_department(department)
+        worker.add_department(department, pre_review=pre_review, seals=seals)
     if flow_map is not None:
         worker.add_tracker(flow_map)
         add_issue_loop(worker)

@@ -6,12 +6,12 @@ one rule, so a simulation runs every branch, 一次告知 included.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from random import Random
 from typing import Any
 
-from streams.calendar import CHINA
 from streams.checklist import Checklist
+from streams.days import today
 from streams.identifiers import make_citizen_id, make_uscc, tokenize_citizen_id
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
@@ -28,10 +28,6 @@ DISTRICTS = {
 CHANNELS = ("ONLINE",) * 6 + ("SELF_SERVICE",) * 2 + ("COUNTER",)
 INCOMPLETE_SHARE = 0.1
 INELIGIBLE_SHARE = 0.1
-
-
-def today() -> date:
-    return datetime.now(CHINA).date()
 
 
 def person_name(rng: Random, surname: str | None = None) -> str:

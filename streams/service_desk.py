@@ -32,6 +32,8 @@ class ServiceDesk:
 
     def __init__(self, connection: Connection, *, version: str = "1.0.0", timeout: float = 60.0) -> None:
         self.timeout = timeout
+        # Applications are stamped on this clock; simulated applicants date themselves by it too.
+        self.clock = connection.settings.clock()
         self._bootstrap = connection.settings.bootstrap_servers
         self._connection = connection
         self._version = version
@@ -83,7 +85,7 @@ class ServiceDesk:
                 self._connection.codec,
                 producer=producer,
                 version=self._version,
-                clock=self._connection.settings.clock(),
+                clock=self.clock,
             )
         return self._publishers[producer]
 

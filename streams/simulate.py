@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
+from streams.clock import using
 from streams.eventlog import EventLog
 from streams.events import Event
 from streams.flows import Flow
@@ -61,7 +62,9 @@ def submit_cases(
     submitted = []
     for _ in range(cases):
         for flow in flows:
-            payload = flow.sample(rng)
+            # Dated by the clock that stamps the application, which a simulation runs fast.
+            with using(desk.clock):
+                payload = flow.sample(rng)
             event = desk.submit(
                 flow.application,
                 payload,

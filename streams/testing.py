@@ -29,8 +29,10 @@ from streams.contracts import Catalog, default_catalog
 from streams.department import REJECTED, Department, DepartmentExtension
 from streams.events import Event, NewEvent
 from streams.flows import Flow, FlowMap
+from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, decode_event
 from streams.publisher import OutgoingRecord, Publisher
+from streams.seals import Keyring
 from streams.service_desk import DESK
 from streams.tracker import CaseTracker
 
@@ -82,13 +84,15 @@ class Harness:
         self.catalog = catalog or default_catalog()
         self.codec = memory_codec(self.catalog)
         self.departments = [_as_department(d) for d in departments]
+        flow_map = FlowMap(list(flows), self.departments) if flows else None
+        # As in `onething run`: each flow's lead pre-reviews applications against every rule.
+        pre_review = PreReview(flow_map) if flow_map else None
         self.processors = [
-            DepartmentProcessor(d, self._publisher(d.name), backoff_seconds=0) for d in self.departments
+            DepartmentProcessor(d, self._publisher(d.name), backoff_seconds=0, pre_review=pre_review)
+            for d in self.departments
         ]
         self.flows = {flow.name: flow for flow in flows}
-        self.tracker = (
-            CaseTracker(FlowMap(list(flows), self.departments), self._publisher("tracker")) if flows else None
-        )
+        self.tracker = CaseTracker(flow_map, self._publisher("tracker")) if flow_map else None
 
     @classmethod
     def of_flow(cls, flow: Flow, *, catalog: Catalog | None = None) -> Harness:
@@ -98,7 +102,8 @@ class Harness:
         return cls(discovery.departments(), [flow], catalog=catalog)
 
     def _publisher(self, producer: str) -> Publisher:
-        return Publisher(self.catalog, self.codec, producer=producer, version="test")
+        # Certificates are sealed with the public demo keys.
+        return Publisher(self.catalog, self.codec, producer=producer, version="test", seals=Keyring())
 
     def published(self, event_type: str, payload: dict[str, Any], **options: Any) -> Event:
         """``payload`` as a consumer would see it once ``producer`` (default: the service desk)

@@ -149,9 +149,10 @@ class CaseTracker:
     def _completion(self, state: dict[str, Any], event: Event) -> dict[str, Any]:
         completed_at = millis(event.envelope["occurred_at"])
         trips = state["submissions"] if state["channel"] == COUNTER else 0
+        matters = [m for m in state["done"] if m in state["required"]]
         return {
             "flow": state["flow"],
-            "matters": [m for m in state["done"] if m in state["required"]],
+            "matters": matters,
             "started_at": state["started_at"],
             "completed_at": completed_at,
             "elapsed_working_days": round(
@@ -164,6 +165,7 @@ class CaseTracker:
             "steps": state["submissions"] + 1,
             "departments": state["departments"],
             "on_time": completed_at <= state["due_at"],
+            "instant_matters": [m for m in matters if self.flow_map.matters[m].instant],
         }
 
     def missed_deadlines(self, case_id: str, state: dict[str, Any], now: datetime) -> list[OutgoingRecord]:

@@ -128,6 +128,7 @@ def flow_page(graph: FlowGraph, declarations: Declarations) -> str:
         "A matter with a condition runs only when the condition holds on the application (dashed above). "
         "A matter with several triggers (A + B) waits for all of them: a join.",
         "",
+        *_pre_review(graph, name),
         "## Published figures",
         "",
         *_figures(flow),
@@ -136,6 +137,29 @@ def flow_page(graph: FlowGraph, declarations: Declarations) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _pre_review(graph: FlowGraph, name: Callable[[str], str]) -> list[str]:
+    """智能预审 and 秒办: each matter's declared rules, checked by the lead at submission, and who decides."""
+    lines = [
+        "## Checked at submission (智能预审) and approved at once (秒办)",
+        "",
+        _row(["matter", "rules (fields read)", "decided"]),
+        "|---|---|---|",
+    ]
+    for matter in graph.matters:
+        rules = "; ".join(f"`{r.name}` ({', '.join(r.reads)})" for r in matter.rules) or "—"
+        decided = "by data, at once (秒办)" if matter.instant else f"by a person: {matter.manual}"
+        lines.append(_row([f"{matter.display_name} `{matter.key}`", rules, decided]))
+    return [
+        *lines,
+        "",
+        f"Besides its own checks and the materials, {name(graph.flow.lead)} checks every rule above on "
+        "the application and names everything wrong in one notice, before any certificate is issued. "
+        "Certificates and licences leave sealed "
+        "([seals](../seals.md)).",
+        "",
+    ]
 
 
 def index_page(flows: list[Flow], declarations: Declarations) -> str:

@@ -40,6 +40,11 @@ class Measured:
     submissions: float | None = None
     on_time: int = 0  # completed within the flow's SLA
     timed: int = 0  # completed cases that say whether they were on time
+    # Over completed cases that record which matters were approved at once (earlier ones do not).
+    instant: int = 0  # every matter approved at once, by data alone (秒办)
+    instant_known: int = 0
+    matters: int = 0
+    instant_matters: int = 0  # of which approved at once
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,17 @@ class FlowMeasure:
     @property
     def on_time_rate(self) -> float | None:
         return self.measured.on_time / self.measured.timed if self.measured.timed else None
+
+    @property
+    def instant_rate(self) -> float | None:
+        """秒办 share: completed cases whose every matter was approved at once, by data alone."""
+        return self.measured.instant / self.measured.instant_known if self.measured.instant_known else None
+
+    @property
+    def instant_matter_rate(self) -> float | None:
+        """Share of the matters done that were approved at once."""
+        m = self.measured
+        return m.instant_matters / m.matters if m.matters else None
 
 
 @dataclass
@@ -119,7 +135,16 @@ def _measured(completions: list[dict[str, Any]]) -> Measured:
         values = [float(p[source]) for p in completions if p.get(source) is not None]
         averages[figure] = fmean(values) if values else None
     timed = [bool(p["on_time"]) for p in completions if p.get("on_time") is not None]
-    return Measured(**averages, on_time=sum(timed), timed=len(timed))
+    known = [p for p in completions if p.get("instant_matters") is not None]
+    return Measured(
+        **averages,
+        on_time=sum(timed),
+        timed=len(timed),
+        instant=sum(1 for p in known if set(p["instant_matters"]) >= set(p["matters"])),
+        instant_known=len(known),
+        matters=sum(len(p["matters"]) for p in known),
+        instant_matters=sum(len(p["instant_matters"]) for p in known),
+    )
 
 
 def overall_online_rate(measures: Iterable[FlowMeasure]) -> float | None:

@@ -63,6 +63,8 @@ def report_data(measures: dict[str, FlowMeasure], flows: Sequence[Flow]) -> dict
                 "online": m.online,
                 "online_rate": m.online_rate,
                 "on_time_rate": m.on_time_rate,
+                "instant_rate": m.instant_rate,
+                "instant_matter_rate": m.instant_matter_rate,
                 "measured": {
                     "materials": m.measured.materials,
                     "trips": m.measured.trips,
@@ -91,6 +93,8 @@ def render(data: dict[str, Any]) -> list[str]:
         source = f" · published by {published['source']}" if published else " · no published figures"
         c = flow["cases"]
         on_time = "" if flow["on_time_rate"] is None else f" · on time {_percent(flow['on_time_rate'])}"
+        if flow.get("instant_rate") is not None:
+            on_time += f" · 秒办 {_percent(flow['instant_rate'])}"
         lines += [
             "",
             f"{flow['display_name']} {flow['name']}{source}",

@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from streams import discovery
 from streams.broker import LocalBroker
 from streams.config import Settings
 from streams.eventlog import EventLog
 from streams.registry.service import RegistryProcess
+from streams.seals import PUBLIC_KEYS_FILE, generate
 from streams.service_desk import ServiceDesk
 from streams.startup import Connection, connect
 from streams.worker_process import WorkerProcess
@@ -59,8 +61,17 @@ def settings(broker: LocalBroker, home: Path) -> Settings:
     )
 
 
+def seal_key_dir(settings: Settings) -> Path:
+    """This session's seal keys (one per department), made once: workers refuse the demo keyset."""
+    directory = settings.home / "seal-keys"
+    if not (directory / PUBLIC_KEYS_FILE).exists():
+        generate(directory, [d.name for d in discovery.departments(extra=settings.extra_departments)])
+    return directory
+
+
 def worker_env(settings: Settings) -> dict[str, str]:
     return {
+        "ONETHING_SEAL_KEY_DIR": str(seal_key_dir(settings)),
         "ONETHING_BOOTSTRAP": settings.bootstrap_servers,
         "ONETHING_REGISTRY_PORT": str(settings.registry_port),
         "ONETHING_METRICS_PORT": str(settings.metrics_port),

@@ -2,7 +2,8 @@
 
 All cases are submitted up front, so the worker handles them side by side, then each test waits for
 its own: every flow completes from its sample application; each is rejected for a rule it breaks;
-a lead names every missing material in one notice; conditional matters run or stay out as their
+a lead names every missing material in one notice, and every later department's objection before
+anything is issued; conditional matters run or stay out as their
 conditions say; and a newborn is insured and carded without anyone applying (免申即享).
 """
 
@@ -65,6 +66,14 @@ BRANCHES = {
 }
 
 
+# Applications a later department refuses: 公安 the newborn's name (after 卫健's birth certificate),
+# 市场监管's food permit the 8 m² premises (after the business licence).
+REFUSED_DOWNSTREAM = {
+    "newborn": {"child_name": "李小明"},
+    "open_restaurant": {"premises_area_m2": 8.0},
+}
+
+
 def submit(desk, name: str, payload: dict) -> Event:
     flow = MODULES[name].flow
     return desk.submit(flow.application, payload, subject=applicant_of(payload))
@@ -81,6 +90,8 @@ def cases(desk, event_log) -> Iterator[dict[tuple[str, str], Event]]:
             submitted[name, "no materials"] = submit(desk, name, module.application(materials=[]))
         if name in BRANCHES:
             submitted[name, "other branch"] = submit(desk, name, module.application(**BRANCHES[name](module)))
+    for name, overrides in REFUSED_DOWNSTREAM.items():
+        submitted[name, "refused downstream"] = submit(desk, name, MODULES[name].application(**overrides))
     started = time.monotonic()
     event_log.wait_until(
         lambda: all(any(e.type in OUTCOMES for e in event_log.events(a.case_id)) for a in submitted.values()),
@@ -136,6 +147,18 @@ def test_the_lead_names_every_missing_material_in_one_notice(name, cases, event_
         "MatterRejected",
         "CaseRejected",
     }
+
+
+@pytest.mark.parametrize("name", REFUSED_DOWNSTREAM)
+def test_a_later_departments_refusal_is_told_once_before_anything_is_issued(name, cases, event_log):
+    application = cases[name, "refused downstream"]
+    flow = MODULES[name].flow
+    events = event_log.events(application.case_id)
+    [notice] = [e for e in events if e.type == "MatterRejected"]
+    assert notice["department"] == flow.lead
+    assert outcome(event_log, application.case_id).type == "CaseRejected"
+    # No birth certificate, no business licence: nothing but the application and the one answer.
+    assert {e.type for e in events} == {flow.application, "MatterRejected", "CaseRejected"}
 
 
 @pytest.mark.parametrize("name", BRANCHES)

@@ -28,6 +28,7 @@ from streams.config import Settings
 from streams.demo import EVERY_MATERIAL, restaurant_application
 from streams.processing import decode_event
 from streams.registry.service import RegistryProcess
+from streams.seals import generate
 from streams.secure_broker import ADMIN, SecuredBroker
 from streams.security import aiokafka_options, kafka_options
 from streams.service_desk import ServiceDesk
@@ -214,6 +215,7 @@ def test_a_department_agent_runs_under_its_own_principal(secured, platform, oper
         # Topics are the operator's: a department may not create or reconfigure them.
         "ONETHING_PROVISION_TOPICS": "0",
         "ONETHING_TOKEN_KEY": "secured-test-token-key",
+        "ONETHING_SEAL_KEY_DIR": str(generate(home / "seal-keys", ["market_regulation"]).parent),
     }
     worker = WorkerProcess(
         log_path=home / "market-worker.log",

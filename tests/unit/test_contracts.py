@@ -23,7 +23,7 @@ def test_every_contract_carries_the_envelope_inline(catalog):
 def test_a_record_that_does_not_match_its_folder_is_refused(tmp_path):
     root = tmp_path / "schemas"
     shutil.copytree(schemas_dir(), root)
-    path = root / "health" / "health_certificates_issued.v1" / "1.avsc"
+    path = root / "health" / "medical_records_retrieved.v1" / "1.avsc"
     schema = json.loads(path.read_text())
     schema["name"] = "CertificatesIssued"
     path.write_text(json.dumps(schema))

@@ -91,3 +91,20 @@ def test_the_online_rate_across_flows_weighs_every_application():
     ]
     assert overall_online_rate(measure(events, [shop_flow(), bakery]).values()) == 7 / 8
     assert overall_online_rate([]) is None
+
+
+def test_the_instant_share_counts_cases_whose_every_matter_was_approved_at_once():
+    events = [
+        completed("C-1", instant_matters=["registry.licence"]),
+        event(
+            "CaseCompleted",
+            "C-2",
+            flow="open_shop",
+            matters=["registry.licence", "fire.check"],
+            instant_matters=["registry.licence"],
+        ),
+        completed("C-3"),  # written before the contract recorded it: not counted either way
+    ]
+    shop = measure(events, [shop_flow()])["open_shop"]
+    assert shop.instant_rate == 0.5
+    assert shop.instant_matter_rate == 2 / 3

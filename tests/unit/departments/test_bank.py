@@ -21,7 +21,9 @@ async def test_the_approved_amount_is_paid():
 
 async def test_a_child_cannot_activate_the_financial_account_alone():
     child = await apply(social_security_card, holder_birth_date=today() - timedelta(days=10 * 365))
-    assert "监护人" in rejection_of(child, "bank.card_financial_account")["reasons"][0]
+    # Told when applying, before a card is made: the bank's rule is checked by 人社's pre-review.
+    assert "银行：" in rejection_of(child, "human_resources.social_security_card_issue")["reasons"][0]
+    assert "监护人" in child.rejections()[0]["reasons"][0] and "SocialSecurityCardIssued" not in child.types
     assert (
         "CardFinancialAccountActivated"
         not in (await apply(social_security_card, activate_financial_account=False)).types

@@ -6,8 +6,9 @@ from tests.unit.platform import apply, rejection_of
 
 async def test_income_above_the_limit_ends_a_housing_application():
     case = await apply(public_rental_housing, monthly_income_per_capita_yuan=5200.0)
-    assert rejection_of(case, "civil_affairs.rental_housing_income_check")["reasons"] == [
-        "家庭人均月收入 5200 元高于公租房保障标准 3200 元"
+    # 民政's check, told by 住建 when the application comes in (智能预审).
+    assert rejection_of(case, "housing.rental_housing_application")["reasons"] == [
+        "民政局：家庭人均月收入 5200 元高于公租房保障标准 3200 元"
     ]
 
 

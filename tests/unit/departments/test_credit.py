@@ -21,7 +21,8 @@ async def test_a_penalty_stays_published_until_paid_and_shown_for_three_months()
     case = await apply(
         credit_repair, penalty_fulfilled=False, penalty_published_on=today() - timedelta(days=30)
     )
-    assert rejection_of(case, "credit.penalty_record_repair")["reasons"] == [
+    # The credit centre's own repair rules, checked when it accepts the request.
+    assert rejection_of(case, "credit.credit_repair_application")["reasons"] == [
         "行政处罚决定尚未履行完毕（如罚款未缴清）",
         "行政处罚信息公示未满最短公示期三个月",
     ]
@@ -32,7 +33,7 @@ async def test_leaving_the_serious_dishonesty_list_takes_a_year_and_a_rectificat
     assert "rectification_report" in credit_repair.application(**serious)["materials"]
     assert "SeriousDishonestyListRemoved" in (await apply(credit_repair, **serious)).types
     recent = await apply(credit_repair, **(serious | {"dishonesty_listed_on": today() - timedelta(days=100)}))
-    assert "未满一年" in rejection_of(recent, "credit.serious_dishonesty_removal")["reasons"][0]
+    assert "未满一年" in rejection_of(recent, "credit.credit_repair_application")["reasons"][0]
 
 
 async def test_a_request_must_name_a_record():

@@ -40,10 +40,10 @@ async def test_a_child_too_young_is_told_when_they_can_start():
 
 async def test_housing_must_match_the_district():
     homeless = await apply(school_enrolment, property_district=None)
-    assert rejection_of(homeless, "real_estate.enrolment_residence_check")["reasons"] == [
-        "户籍生须在学区（海曙区）内有登记的自有住房（房户一致）"
+    assert rejection_of(homeless, "education.enrolment_application")["reasons"] == [
+        "不动产登记中心：户籍生须在学区（海曙区）内有登记的自有住房（房户一致）"
     ]
     unregistered = await apply(
         school_enrolment, **(school_enrolment.MIGRANT | {"lease_registration_no": None})
     )
-    assert "租赁住房" in rejection_of(unregistered, "real_estate.enrolment_residence_check")["reasons"][0]
+    assert "租赁住房" in rejection_of(unregistered, "education.enrolment_application")["reasons"][0]

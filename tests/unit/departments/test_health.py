@@ -27,10 +27,12 @@ async def test_hospital_records_replace_the_bills_an_applicant_used_to_bring():
 
 
 async def test_every_restaurant_employee_needs_a_health_certificate():
+    # Found at submission (智能预审): no licence is issued for a restaurant with nobody to certify.
     case = await apply(restaurant, staff_count=0)
-    assert rejection_of(case, "health.staff_health_certificates")["reasons"] == [
-        "餐饮店须至少登记一名从业人员"
+    assert rejection_of(case, "market_regulation.business_license")["reasons"] == [
+        "卫生健康委员会：餐饮店须至少登记一名从业人员"
     ]
+    assert "BusinessLicenseIssued" not in case.types
 
 
 async def test_a_low_birth_weight_defers_bcg_on_the_vaccination_card():

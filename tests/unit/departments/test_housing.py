@@ -25,14 +25,15 @@ async def test_the_checks_run_in_parallel_and_the_decision_joins_them():
 
 
 async def test_each_check_turns_away_a_family_it_does_not_cover():
-    for field, value, matter in (
-        ("monthly_income_per_capita_yuan", 5200.0, "civil_affairs.rental_housing_income_check"),
-        ("housing_area_per_capita_m2", 24.0, "real_estate.rental_housing_property_check"),
-        ("has_provident_fund_loan", True, "housing_fund.rental_housing_fund_check"),
+    for field, value, department in (
+        ("monthly_income_per_capita_yuan", 5200.0, "民政局"),
+        ("housing_area_per_capita_m2", 24.0, "不动产登记中心"),
+        ("has_provident_fund_loan", True, "住房公积金管理中心"),
     ):
         case = await apply(public_rental_housing, **{field: value})
-        assert case.outcome["matter"] == matter
-        # The other checks still ran, but the join never completes: no decision, no flat.
+        # Each department's check is told at submission, in 住建's one notice.
+        assert case.outcome["matter"] == "housing.rental_housing_application"
+        assert case.outcome["reasons"][0].startswith(f"{department}：")
         assert "RentalHousingEligibilityConfirmed" not in case.types
         assert "PublicRentalHousingAllocated" not in case.types
 

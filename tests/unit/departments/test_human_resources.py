@@ -66,10 +66,7 @@ async def test_migrant_guardians_need_a_year_of_local_social_insurance():
     brief = await apply(
         school_enrolment, **(school_enrolment.MIGRANT | {"guardian_social_insurance_months": 6})
     )
-    assert (
-        "不满 12 个月"
-        in rejection_of(brief, "human_resources.enrolment_social_insurance_check")["reasons"][0]
-    )
+    assert "不满 12 个月" in rejection_of(brief, "education.enrolment_application")["reasons"][0]
     local = await apply(school_enrolment)
     assert "EnrolmentSocialInsuranceVerified" not in local.types
 

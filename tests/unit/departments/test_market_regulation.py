@@ -25,8 +25,11 @@ async def test_a_restaurant_licence_gives_the_enterprise_its_uscc():
 
 async def test_a_transport_company_name_must_say_what_it_does():
     case = await apply(transport_company, company_name="宁波顺达有限公司")
-    [reason] = rejection_of(case, "market_regulation.transport_company_license")["reasons"]
-    assert "道路运输行业" in reason and case.outcome.type == "CaseRejected"
+    # 市场监管's naming rule, told by 交通运输's pre-review before anything is registered.
+    [reason] = rejection_of(case, "transport.transport_pre_review")["reasons"]
+    assert (
+        reason.startswith("市场监管局：") and "道路运输行业" in reason and case.outcome.type == "CaseRejected"
+    )
 
 
 async def test_a_change_asks_for_new_premises_proof_only_when_the_address_changes():
@@ -76,7 +79,8 @@ async def test_relocation_needs_a_different_registration_authority():
 
 async def test_leaving_the_abnormal_list_needs_the_cause_removed():
     case = await apply(credit_repair, abnormal_cause_corrected=False)
-    assert "尚未消除" in rejection_of(case, "market_regulation.abnormal_list_removal")["reasons"][0]
+    reason = rejection_of(case, "credit.credit_repair_application")["reasons"][0]
+    assert reason.startswith("市场监管局：") and "尚未消除" in reason
     skipped = await apply(credit_repair, leave_abnormal_list=False)
     assert "AbnormalOperationListRemoved" not in skipped.types and skipped.outcome.type == "CaseCompleted"
 

@@ -22,7 +22,8 @@ async def test_maternity_costs_are_reimbursed_up_to_the_flat_rate_when_claimed()
     unclaimed = await apply(newborn, claim_maternity_costs=False)
     assert "MaternityCostsReimbursed" not in unclaimed.types and unclaimed.outcome.type == "CaseCompleted"
     free = await apply(newborn, delivery_cost_yuan=0.0)
-    assert "无需报销" in rejection_of(free, "medical_insurance.maternity_reimbursement")["reasons"][0]
+    assert "无需报销" in rejection_of(free, "health.birth_certificate")["reasons"][0]
+    assert "BirthCertificateIssued" not in free.types
 
 
 async def test_an_inpatient_claim_pays_above_the_deductible_at_the_hospitals_rate():

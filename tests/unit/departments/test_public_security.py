@@ -37,11 +37,13 @@ async def test_a_childs_surname_is_the_fathers_or_the_mothers():
     mothers = await apply(newborn, child_name="陈小雨")
     assert mothers.outcome.type == "CaseCompleted"
     other = await apply(newborn, child_name="李小明")
-    assert rejection_of(other, "public_security.birth_registration")["reasons"] == [
-        "子女姓名“李小明”应随父姓或者母姓"
+    # 卫健 names 公安's refusal at submission: one notice, and no birth certificate for the case.
+    assert rejection_of(other, "health.birth_certificate")["reasons"] == [
+        "公安局：子女姓名“李小明”应随父姓或者母姓"
     ]
+    assert len(other.rejections()) == 1 and "BirthCertificateIssued" not in other.types
     latin = await apply(newborn, child_name="王Ming")
-    assert "规范汉字" in rejection_of(latin, "public_security.birth_registration")["reasons"][0]
+    assert "规范汉字" in rejection_of(latin, "health.birth_certificate")["reasons"][0]
 
 
 async def test_seals_are_re_engraved_only_when_the_name_changes():
@@ -59,16 +61,14 @@ async def test_seals_are_filed_for_a_new_company_and_cancelled_for_a_closed_one(
 
 async def test_household_checks_for_school_and_housing():
     away = await apply(school_enrolment, household_district="余姚市")
-    assert rejection_of(away, "public_security.enrolment_household_check")["reasons"] == [
-        "户籍不在报名学区（户籍：余姚市，学区：海曙区）"
+    assert rejection_of(away, "education.enrolment_application")["reasons"] == [
+        "公安局：户籍不在报名学区（户籍：余姚市，学区：海曙区）"
     ]
     newcomer = await apply(school_enrolment, **(school_enrolment.MIGRANT | {"residence_permit_months": 8}))
-    assert (
-        "居住证满 12 个月"
-        in rejection_of(newcomer, "public_security.enrolment_household_check")["reasons"][0]
-    )
+    assert "居住证满 12 个月" in rejection_of(newcomer, "education.enrolment_application")["reasons"][0]
     outsider = await apply(public_rental_housing, household_city="杭州市")
-    assert outsider.outcome["matter"] == "public_security.rental_housing_household_check"
+    assert outsider.outcome["matter"] == "housing.rental_housing_application"
+    assert outsider.outcome["reasons"] == ["公安局：申请人须具有宁波市户籍（现户籍：杭州市）"]
 
 
 async def test_a_veteran_gets_the_household_back_then_an_identity_card_valid_by_age():

@@ -6,15 +6,15 @@ from tests.unit.platform import apply, rejection_of
 
 async def test_a_family_not_short_of_housing_is_not_eligible():
     case = await apply(public_rental_housing, housing_area_per_capita_m2=24.0)
-    assert rejection_of(case, "real_estate.rental_housing_property_check")["reasons"] == [
-        "家庭人均住房建筑面积 24.0 m² 不低于 15 m²，不属于住房困难"
+    assert rejection_of(case, "housing.rental_housing_application")["reasons"] == [
+        "不动产登记中心：家庭人均住房建筑面积 24.0 m² 不低于 15 m²，不属于住房困难"
     ]
 
 
 async def test_an_outstanding_provident_fund_loan_counts_as_a_home():
     case = await apply(public_rental_housing, has_provident_fund_loan=True)
-    assert rejection_of(case, "housing_fund.rental_housing_fund_check")["reasons"] == [
-        "家庭成员有未结清的住房公积金贷款，视为已有住房"
+    assert rejection_of(case, "housing.rental_housing_application")["reasons"] == [
+        "住房公积金管理中心：家庭成员有未结清的住房公积金贷款，视为已有住房"
     ]
 
 

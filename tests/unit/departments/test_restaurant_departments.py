@@ -17,4 +17,6 @@ async def test_a_signboard_is_approved_when_asked_for_and_short_enough():
         "signboard_text"
     ] == "阿娘面馆"
     long = await apply(restaurant, signboard_text="阿娘面馆" * 6)
-    assert rejection_of(long, "urban_management.outdoor_signboard")["reasons"] == ["招牌文字超过 20 字"]
+    assert rejection_of(long, "market_regulation.business_license")["reasons"] == [
+        "城市管理局：招牌文字超过 20 字"
+    ]

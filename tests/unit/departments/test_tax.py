@@ -18,11 +18,13 @@ async def test_the_registration_change_lists_what_changed():
 
 async def test_clearance_names_unpaid_tax_and_unused_invoices_together():
     case = await apply(deregistration, unpaid_tax_yuan=1200.5, unused_invoices=3)
-    assert rejection_of(case, "tax.tax_clearance")["reasons"] == [
-        "尚有未缴税款 1200.50 元",
-        "尚有 3 份未缴销的发票",
+    # Named at the 注销 pre-review, before the application is accepted.
+    assert rejection_of(case, "market_regulation.deregistration_pre_review")["reasons"] == [
+        "税务局：尚有未缴税款 1200.50 元",
+        "税务局：尚有 3 份未缴销的发票",
     ]
-    assert "CompanyDeregistered" not in case.types and case.outcome["matter"] == "tax.tax_clearance"
+    assert "DeregistrationApplicationAccepted" not in case.types
+    assert case.outcome["matter"] == "market_regulation.deregistration_pre_review"
 
 
 async def test_the_tax_registration_moves_with_the_enterprise():

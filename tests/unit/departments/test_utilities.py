@@ -1,7 +1,7 @@
 """供水、供电、燃气、通信: each plans its connection after the survey, and only when asked."""
 
 from agents.flows import utility_hookup
-from tests.unit.platform import apply, rejection_of
+from tests.unit.platform import apply
 
 PLANS = ("WaterHookupPlanned", "PowerHookupPlanned", "GasHookupPlanned", "TelecomHookupPlanned")
 
@@ -31,4 +31,7 @@ async def test_small_loads_connect_at_low_voltage_for_free_and_huge_ones_need_a_
     medium = (await apply(utility_hookup)).one("PowerHookupPlanned")
     assert medium["voltage"] == "10kV" and medium["connection_fee_yuan"] > 0
     huge = await apply(utility_hookup, power_capacity_kva=12000.0)
-    assert "专用变电站" in rejection_of(huge, "power_supply.power_hookup_plan")["reasons"][0]
+    # Named at submission by the lead (住建), before the joint site survey is made.
+    [notice] = huge.rejections()
+    assert notice["department"] == "housing" and "供电公司：" in notice["reasons"][0]
+    assert "专用变电站" in notice["reasons"][0] and "JointSiteSurveyCompleted" not in huge.types

@@ -7,6 +7,7 @@ from datetime import date
 from random import Random
 
 from streams.acls import derive_acls, principal
+from streams.clock import Clock
 from streams.commands.measure import measure
 from streams.events import Event
 from streams.samples import vary
@@ -51,6 +52,7 @@ def test_the_report_counts_no_application_and_no_online_share(retirement):
 class Desk:
     def __init__(self):
         self.sent = []
+        self.clock = Clock()
 
     def submit(self, event_type, payload, *, subject, case_id, producer):
         self.sent.append((event_type, producer))
