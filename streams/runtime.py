@@ -67,6 +67,7 @@ EventHandler = Callable[[Event], Awaitable[Step]]
 
 def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App:
     settings = connection.settings
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
