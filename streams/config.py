@@ -51,9 +51,6 @@ class Settings:
     # A worker whose committed offsets stand still this long with records waiting restarts itself
     # (streams/stall.py); 0 turns the watch off.
     stall_seconds: float = 120.0
-    # Where agents keep their tables: "rocksdb" (on disk under home/state, a restart recovers only
-    # what changed since) or "memory" (rebuilt from the changelogs on every start).
-    store: str = "rocksdb"
     # How long processed event ids and closed-case markers are kept (streams/retention.py).
     retention_hours: float = 168.0
 
@@ -67,10 +64,6 @@ class Settings:
 
     def clock(self) -> Clock:
         return Clock(speed=self.clock_speed, origin=self.clock_origin)
-
-    def __post_init__(self) -> None:
-        if self.store not in ("rocksdb", "memory"):
-            raise ValueError(f"the table store is rocksdb or memory (ONETHING_STORE), not {self.store!r}")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -100,6 +93,5 @@ class Settings:
             registry_token=env.get("ONETHING_REGISTRY_TOKEN", ""),
             provision_topics=env.get("ONETHING_PROVISION_TOPICS", "1") not in ("0", "false", "no"),
             stall_seconds=float(env.get("ONETHING_STALL_SECONDS", cls.stall_seconds)),
-            store=env.get("ONETHING_STORE", cls.store),
             retention_hours=float(env.get("ONETHING_RETENTION_HOURS", cls.retention_hours)),
         )

@@ -56,7 +56,6 @@ DEADLINE_TICK_SECONDS = 1.0
 PLATFORM_VERSION = "0.1.0"
 # How long a stopping worker waits for the events in hand before committing what is finished.
 DRAIN_SECONDS = 10.0
-STORES = {"rocksdb": "rocksdb://", "memory": "memory://"}
 # Table keys are event or case ids; values are small JSON documents. JSON on both sides, because
 # faust's changelog recovery decodes keys with the table's serializer.
 TABLE_SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json", value_serializer="json")
@@ -71,9 +70,10 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
     return faust.App(
         app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
-        store=STORES[settings.store],
-        # One directory per worker on a host (its metrics port tells them apart), stable across
-        # restarts so the RocksDB store finds its tables again.
+        # Tables live in memory, rebuilt from their changelogs on start. faust's RocksDB store keeps
+        # writes whose changelog records a kill -9 lost, so a partition that moved would miss them.
+        store="memory://",
+        # faust's own files: one directory per worker on a host, not the current directory.
         datadir=str(settings.state_dir / f"{app_id}-{settings.metrics_port or os.getpid()}"),
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
