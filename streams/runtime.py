@@ -24,6 +24,7 @@ from typing import Any
 import faust
 
 from streams import metrics, operations
+from streams.bundle_tracker import add_bundle_tracker
 from streams.clock import Clock
 from streams.codec import Codec
 from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
@@ -260,6 +261,7 @@ def run_worker(
     if flow_map is not None:
         worker.add_tracker(flow_map)
         add_issue_loop(worker)
+        add_bundle_tracker(worker)  # 一类事: a bundle completes when every member case ended
     operations.install(worker, flow_map)  # named agents, case gauges, consumer lag, the dashboard
     metrics.serve(connection.settings.metrics_port, connection.settings.metrics_host)
     GracefulWorker(app, loglevel="INFO", quiet=True).execute_from_commandline()

@@ -33,12 +33,13 @@ class ServiceDesk:
     def __init__(self, connection: Connection, *, version: str = "1.0.0", timeout: float = 60.0) -> None:
         self.timeout = timeout
         self._bootstrap = connection.settings.bootstrap_servers
+        self.clock = connection.settings.clock()
         self._publisher = Publisher(
             connection.catalog,
             connection.codec,
             producer=DESK,
             version=version,
-            clock=connection.settings.clock(),
+            clock=self.clock,
         )
         self._producer = KafkaProducer(
             bootstrap_servers=connection.settings.bootstrap_servers,
@@ -51,19 +52,37 @@ class ServiceDesk:
         )
 
     def submit(
-        self, event_type: str, payload: dict[str, Any], *, subject: str, case_id: str | None = None
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        subject: str,
+        case_id: str | None = None,
+        cause: Event | None = None,
+        index: int = 0,
     ) -> Event:
-        """Publish one application and wait until the broker has it; returns the event as sent."""
-        record = self.record(event_type, payload, subject=subject, case_id=case_id)
+        """Publish one application and wait until the broker has it; returns the event as sent.
+
+        ``cause``: the event this application follows from (a bundle's request, another city's
+        handover); the application then shares its correlation id and trace.
+        """
+        record = self.record(event_type, payload, subject=subject, case_id=case_id, cause=cause, index=index)
         self._send(record.topic, record.key, record.value, record.headers)
         return record.event
 
     def record(
-        self, event_type: str, payload: dict[str, Any], *, subject: str, case_id: str | None = None
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        *,
+        subject: str,
+        case_id: str | None = None,
+        cause: Event | None = None,
+        index: int = 0,
     ) -> OutgoingRecord:
         """The record ``submit`` would publish, built and not sent."""
         new = NewEvent(event_type, payload, subject)
-        return self._publisher.build(new, cause=None, case_id=case_id or new_case_id())
+        return self._publisher.build(new, cause=cause, case_id=case_id or new_case_id(), index=index)
 
     def send_raw(
         self, topic: str, value: bytes | None, *, key: bytes | None = b"raw", headers: list | None = None

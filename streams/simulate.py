@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
+from streams import assistance
 from streams.eventlog import EventLog
 from streams.events import Event
 from streams.flows import Flow
@@ -61,13 +62,21 @@ def submit_cases(
     submitted = []
     for _ in range(cases):
         for flow in flows:
-            payload = flow.sample(rng)
-            event = desk.submit(
-                flow.application,
-                payload,
-                subject=applicant_of(payload),
-                case_id=new_case_id(flow_prefix(flow)),
-            )
+            drawn = assistance.draw(rng, flow.audience)
+            payload = drawn.apply(flow.sample(rng))
+            case_id = new_case_id(flow_prefix(flow))
+            if drawn.receiving_city:  # 跨域办: another city's desk received it and hands it over
+                _, event = assistance.submit_handed_over(
+                    desk,
+                    flow.application,
+                    payload | {"channel": "COUNTER"},
+                    subject=applicant_of(payload),
+                    receiving_city=drawn.receiving_city,
+                    receiving_desk=assistance.REMOTE_DESKS[drawn.receiving_city],
+                    case_id=case_id,
+                )
+            else:
+                event = desk.submit(flow.application, payload, subject=applicant_of(payload), case_id=case_id)
             submitted.append(SimulatedCase(flow.name, event))
             if rate:
                 time.sleep(1 / rate)
