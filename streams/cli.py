@@ -18,6 +18,8 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.graph",
     "streams.commands.docs",
     "streams.commands.report",
+    "streams.commands.coverage",
+    "streams.commands.discover",
     "streams.commands.acls",
     "streams.commands.deadletters",
     "streams.issues.cli",

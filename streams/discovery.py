@@ -14,20 +14,22 @@ from streams.flows import Flow
 
 DEPARTMENTS_GROUP = "onething.departments"
 FLOWS_GROUP = "onething.flows"
+BUNDLES_GROUP = "onething.bundles"
+SERVICE_AREAS_GROUP = "onething.service_areas"
 
 
 class DiscoveryError(RuntimeError):
     pass
 
 
-def _load(group: str, kind: type) -> list:
+def _load(group: str, kind: type, *, required: bool = True) -> list:
     found = []
     for entry in sorted(entry_points(group=group), key=lambda e: e.name):
         obj = entry.load()
         if not isinstance(obj, kind):
             raise DiscoveryError(f"entry point {entry.name!r} in {group} is not a {kind.__name__}")
         found.append(obj)
-    if not found:
+    if not found and required:
         raise DiscoveryError(
             f"no {group} entry points: is the onething package installed (pip install -e .)?"
         )
@@ -59,3 +61,17 @@ def departments(names: list[str] | None = None, *, extra: tuple[str, ...] = ()) 
 
 def flows() -> list[Flow]:
     return _load(FLOWS_GROUP, Flow)
+
+
+def bundles() -> list:
+    """一类事 bundles (streams.bundles.Bundle); a deployment may declare none."""
+    from streams.bundles import Bundle
+
+    return _load(BUNDLES_GROUP, Bundle, required=False)
+
+
+def service_areas() -> list:
+    """Service points and residents' addresses (streams.coverage.ServiceArea) for 15分钟办事圈."""
+    from streams.coverage import ServiceArea
+
+    return _load(SERVICE_AREAS_GROUP, ServiceArea, required=False)
