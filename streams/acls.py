@@ -32,6 +32,7 @@ DESK = "service_center"
 TRACKER = "tracker"
 # Areas (schemas/<area>/) whose events only the platform itself emits.
 PLATFORM_AREAS = ("gov.onething.", "gov.issues.")
+DESK_EVENTS = ("BundleRequested", "ApplicationHandedOver")
 
 
 @dataclass(frozen=True, order=True)
@@ -77,6 +78,8 @@ def department_grants(department: Department, catalog: Catalog) -> list[Grant]:
 def desk_grants(flows: Sequence[Flow], catalog: Catalog) -> list[Grant]:
     """The service desk (一窗受理) puts applications and enterprises' issue reports in, nothing else."""
     entries = {catalog[flow.application].topic for flow in flows} | {catalog[issues.RAISED].topic}
+    # 一类事 requests and 跨域办 handovers enter at the desk too.
+    entries |= {catalog[t].topic for t in DESK_EVENTS if t in catalog}
     return _topics(principal(DESK), entries, "WRITE")
 
 

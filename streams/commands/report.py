@@ -10,14 +10,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from streams import discovery
+from streams.channels import ONLINE_TARGET
+from streams.commands import service_report
+from streams.commands.coverage import area_coverage
 from streams.commands.describe import FIGURES, number, plural, published_info, to_json
 from streams.commands.measure import FlowMeasure, measure, overall_online_rate
 from streams.config import Settings
 from streams.flows import Flow
 from streams.terminal import table
 
-# 依申请政务服务事项"一网通办"率 ≥ 85% (Ningbo's 2024 plan).
-ONLINE_TARGET = 0.85
 # The published figures a case can be measured against (form fields are not measured).
 COMPARED = [(field, label) for field, label in FIGURES if field != "form_fields"]
 
@@ -134,7 +135,8 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
         print(f"onething: the event log was not read to its end within {args.timeout:.0f} s", file=sys.stderr)
         return 1
     data = report_data(measure(events, flows), flows)
-    print(to_json(data) if args.json else "\n".join(render(data)))
+    service_report.extend(data, events, flows, bundles=discovery.bundles(), coverage=area_coverage())
+    print(to_json(data) if args.json else "\n".join(render(data) + service_report.render(data)))
     return 0
 
 
