@@ -1,0 +1,92 @@
+"""The report's service sections and `onething coverage` / `onething discover` as a user sees them."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from streams.calendar import CHINA
+from streams.cli import main
+from streams.commands import discover as discover_command
+from streams.commands import service_report
+from streams.commands.measure import measure
+from streams.commands.report import report_data
+from streams.demand import Candidate
+from streams.events import Event
+from tests.unit.commands.declarations import shop_flow
+
+NOVEMBER = datetime(2026, 11, 3, 10, tzinfo=CHINA)
+
+
+def event(event_type: str, case_id: str, **payload) -> Event:
+    return Event(
+        event_type, payload, {"case_id": case_id, "occurred_at": NOVEMBER, "correlation_id": case_id}
+    )
+
+
+def test_each_flow_carries_its_channel_mix_rate_by_month_and_shares():
+    flows = [shop_flow()]
+    helper = {"helper": "ct_x", "role": "VOLUNTEER", "consent_reference": "SQ-1"}
+    events = [
+        event("Applied", "C-1", channel="MOBILE", materials=[]),
+        event("Applied", "C-2", channel="ONLINE", materials=[]),
+        event("Applied", "C-3", channel="NEARBY", materials=[], assisted_by=helper),
+        event("Applied", "C-4", channel="COUNTER", materials=[], cross_region={"receiving_city": "上海市"}),
+        event("IssueRaised", "I-1", channel="HOTLINE_12345"),
+        event("BundleRequested", "BUNDLE-1", bundle="outlet", members=[], channel="MOBILE"),
+        event("BundleCompleted", "BUNDLE-1", bundle="outlet", members=[], all_completed=True),
+    ]
+    data = report_data(measure(events, flows), flows)
+    coverage = {"flows": {"open_shop": {"share": 0.5}}}
+    service_report.extend(data, events, flows, coverage=coverage)
+    [shop] = data["flows"]
+    assert shop["online_rate"] == 0.5  # 掌上办 and 网上办 of four applications
+    assert shop["channel_mix"]["NEARBY"] == 1 and shop["channel_mix"]["HOTLINE"] == 0
+    assert shop["online_by_month"]["2026-11"]["meets_target"] is False
+    assert (shop["assisted_share"], shop["cross_region_share"], shop["coverage_15min"]) == (0.25, 0.25, 0.5)
+    assert data["channels"]["issue_channel_mix"]["HOTLINE"] == 1
+    assert data["bundles"] == [
+        {
+            "name": "outlet",
+            "display_name": "outlet",
+            "members": [],
+            "requested": 1,
+            "completed": 1,
+            "completed_with_refusals": 0,
+            "open": 0,
+        }
+    ]
+    text = "\n".join(service_report.render(data))
+    assert "一网通办率 by month (target ≥ 85%): 2026-11 50.0% ✗" in text
+    assert (
+        "enterprise issues by channel: 掌上办 0 · 网上办 0 · 自助终端 0 · 窗口 0 · 就近办 0 · 热线办 1"
+        in text
+    )
+
+
+def test_coverage_prints_a_table_and_json_naming_its_assumptions(capsys):
+    assert main(["coverage"]) == 0
+    out = capsys.readouterr().out
+    assert "15 minutes on foot at 5 km/h, straight line × 1.3 (reach 962 m)" in out
+    assert "not official" in out and "社保卡居民服务" in out
+    assert main(["coverage", "--json", "--speed", "4"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["walk"]["speed_kmh"] == 4.0 and 0 < data["flows"]["newborn"]["share"] <= 1
+
+
+def test_coverage_of_a_missing_file_is_one_line(capsys, tmp_path):
+    assert main(["coverage", "--data", str(tmp_path / "none.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("onething: ") and err.count("\n") == 1
+
+
+def test_discover_renders_candidates_with_display_names():
+    data = discover_command.candidates_data(
+        [Candidate(("newborn", "social_security_card"), count=4, subjects=3)],
+        {"newborn": "新生儿出生", "social_security_card": "社保卡居民服务"},
+        window=30,
+        min_count=3,
+    )
+    lines = discover_command.render(data)
+    assert lines[0].startswith("需求发现: 1 candidate")
+    assert "新生儿出生、社保卡居民服务" in lines[-1] and lines[-1].split()[-2:] == ["4", "3"]
