@@ -20,6 +20,9 @@ from streams.events import Event
 from streams.flows import Flow
 from streams.terminal import table
 
+# The text report shows this many latest months per flow; --json carries every month.
+MONTHS_SHOWN = 6
+
 
 def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
@@ -87,6 +90,21 @@ def extend(
     return data
 
 
+def _months_table(flows: list[dict[str, Any]], months: list[str]) -> list[str]:
+    """Each flow's 一网通办率 in the latest months, a flow without applications in a month left blank."""
+    if not months:
+        return []
+    rows = [
+        (
+            flow["display_name"],
+            *(_percent(flow.get("online_by_month", {}).get(m, {}).get("online_rate")) for m in months),
+        )
+        for flow in flows
+    ]
+    headers = ("一网通办率", *months)
+    return ["", *("  " + line for line in table(headers, rows, right=tuple(range(1, len(headers)))))]
+
+
 def render(data: dict[str, Any]) -> list[str]:
     if "channels" not in data:
         return []
@@ -112,6 +130,7 @@ def render(data: dict[str, Any]) -> list[str]:
         for month, m in channels["online_by_month"].items()
     ]
     lines.append(f"  一网通办率 by month (target ≥ {target:.0%}): {' · '.join(months) or '—'}")
+    lines += _months_table(data["flows"], list(channels["online_by_month"])[-MONTHS_SHOWN:])
     issues = channels["issue_channel_mix"]
     if any(issues.values()):
         lines.append(

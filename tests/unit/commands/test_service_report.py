@@ -58,6 +58,8 @@ def test_each_flow_carries_its_channel_mix_rate_by_month_and_shares():
     ]
     text = "\n".join(service_report.render(data))
     assert "一网通办率 by month (target ≥ 85%): 2026-11 50.0% ✗" in text
+    monthly = text.splitlines()[text.splitlines().index("  一网通办率  2026-11") + 2]
+    assert monthly.split() == [shop["display_name"], "50.0%"]  # each flow's rate per month
     assert (
         "enterprise issues by channel: 掌上办 0 · 网上办 0 · 自助终端 0 · 窗口 0 · 就近办 0 · 热线办 1"
         in text
