@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from streams import discovery
+from streams.commands.arguments import positive_number
 from streams.commands.describe import to_json
 from streams.config import Settings
 from streams.coverage import ServiceArea, Walk, coverage, load_area
@@ -69,23 +70,13 @@ def _coverage(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not positive")
-    return value
-
-
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("coverage", help="15分钟办事圈: residents within a walk of a service point")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--data", help="a service-area JSON file (default: the shipped 宁波 sample)")
-    parser.add_argument("--minutes", type=_positive_float, default=15.0, help="the walk's limit (15)")
-    parser.add_argument("--speed", type=_positive_float, default=5.0, help="walking speed in km/h (5)")
+    parser.add_argument("--minutes", type=positive_number, default=15.0, help="the walk's limit (15)")
+    parser.add_argument("--speed", type=positive_number, default=5.0, help="walking speed in km/h (5)")
     parser.add_argument(
-        "--detour", type=_positive_float, default=1.3, help="walked ÷ straight-line distance (1.3)"
+        "--detour", type=positive_number, default=1.3, help="walked ÷ straight-line distance (1.3)"
     )
     parser.set_defaults(func=_coverage)

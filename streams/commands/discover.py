@@ -4,12 +4,12 @@ apply for together, proposed as new 一件事 candidates with their counts (read
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from typing import Any
 
 from streams import discovery
+from streams.commands.arguments import positive_count, positive_number
 from streams.commands.describe import plural, to_json
+from streams.commands.logread import read_log
 from streams.config import Settings
 from streams.demand import Candidate, discover
 from streams.terminal import table
@@ -47,23 +47,9 @@ def render(data: dict[str, Any]) -> list[str]:
 
 
 def _discover(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.broker import kafka_answers
-    from streams.eventlog import read_to_end
-    from streams.security import kafka_options
-
-    kafka_log = logging.getLogger("kafka")
-    level = kafka_log.level
-    kafka_log.setLevel(logging.CRITICAL)  # one line from us instead of kafka-python's ERRORs
-    try:
-        flows = discovery.flows()
-        if not kafka_answers(settings.bootstrap_servers, **kafka_options(settings)):
-            print(f"onething: no Kafka broker answers at {settings.bootstrap_servers}", file=sys.stderr)
-            return 1
-        events = read_to_end(settings, timeout=args.timeout)
-    finally:
-        kafka_log.setLevel(level)
+    flows = discovery.flows()
+    events = read_log(settings, timeout=args.timeout)
     if events is None:
-        print(f"onething: the event log was not read to its end within {args.timeout:.0f} s", file=sys.stderr)
         return 1
     declared = [frozenset(b.members) for b in discovery.bundles()]
     found = discover(
@@ -79,34 +65,12 @@ def _discover(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _positive_number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not positive")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is less than 1")
-    return value
-
-
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "discover", help="需求发现: flows applied for together, as 一件事 candidates"
     )
-    parser.add_argument(
-        "--window", type=_positive_number, default=30, help="days that count as together (30)"
-    )
-    parser.add_argument("--min-count", type=_count, default=3, help="times a set must be seen (3)")
+    parser.add_argument("--window", type=positive_number, default=30, help="days that count as together (30)")
+    parser.add_argument("--min-count", type=positive_count, default=3, help="times a set must be seen (3)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--timeout", type=float, default=60, help="seconds to read the log to its end")
     parser.set_defaults(func=_discover)

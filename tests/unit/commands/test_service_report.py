@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import socket
 from datetime import datetime
+
+import pytest
 
 from streams.calendar import CHINA
 from streams.cli import main
@@ -92,3 +95,23 @@ def test_discover_renders_candidates_with_display_names():
     lines = discover_command.render(data)
     assert lines[0].startswith("需求发现: 1 candidate")
     assert "新生儿出生、社保卡居民服务" in lines[-1] and lines[-1].split()[-2:] == ["4", "3"]
+
+
+def test_discover_without_a_broker_is_one_line(capsys, monkeypatch):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("ONETHING_BOOTSTRAP", f"127.0.0.1:{port}")
+    assert main(["discover"]) == 1
+    assert capsys.readouterr() == ("", f"onething: no Kafka broker answers at 127.0.0.1:{port}\n")
+
+
+@pytest.mark.parametrize(
+    "argv", [["discover", "--window", "0"], ["discover", "--min-count", "x"], ["coverage", "--speed", "-5"]]
+)
+def test_a_bad_option_is_refused_in_one_line(capsys, argv):
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("onething: ") and err.count("\n") == 1
