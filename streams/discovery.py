@@ -9,6 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 from importlib.metadata import entry_points
 
+from streams.bundles import Bundle
+from streams.coverage import ServiceArea
 from streams.department import Department
 from streams.flows import Flow
 
@@ -63,15 +65,11 @@ def flows() -> list[Flow]:
     return _load(FLOWS_GROUP, Flow)
 
 
-def bundles() -> list:
-    """一类事 bundles (streams.bundles.Bundle); a deployment may declare none."""
-    from streams.bundles import Bundle
-
+def bundles() -> list[Bundle]:
+    """一类事 bundles; a deployment may declare none."""
     return _load(BUNDLES_GROUP, Bundle, required=False)
 
 
-def service_areas() -> list:
-    """Service points and residents' addresses (streams.coverage.ServiceArea) for 15分钟办事圈."""
-    from streams.coverage import ServiceArea
-
+def service_areas() -> list[ServiceArea]:
+    """Service points and residents' addresses for 15分钟办事圈; a deployment may declare none."""
     return _load(SERVICE_AREAS_GROUP, ServiceArea, required=False)

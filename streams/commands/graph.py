@@ -115,8 +115,11 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
         # 一类事 bundles must be made of declared flows.
         bundle_problems = [p for b in discovery.bundles() for p in problems(b, declarations.flows)]
         failed = bool(analysis.problems or bundle_problems)
-        lines = check_lines(analysis, len(declarations.flows), len(declarations.matters))
-        lines = [line for line in lines if analysis.problems or not failed] + bundle_problems
+        lines = (
+            [str(p) for p in analysis.problems] + bundle_problems
+            if failed
+            else check_lines(analysis, len(declarations.flows), len(declarations.matters))
+        )
         print("\n".join(lines), file=sys.stderr if failed else sys.stdout)
         return 1 if failed else 0
     graphs = list(analysis.graphs)
