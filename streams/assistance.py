@@ -86,7 +86,7 @@ def submit_handed_over(
             "receiving_city": receiving_city,
             "receiving_desk": receiving_desk,
             "handling_city": HANDLING_CITY,
-            "received_at": desk_now(desk),
+            "received_at": desk.clock.millis(),
         },
         subject=subject,
         case_id=case_id,
@@ -104,10 +104,6 @@ def submit_handed_over(
         cause=handover,
     )
     return handover, application
-
-
-def desk_now(desk: ServiceDesk) -> int:
-    return desk.clock.millis()
 
 
 @dataclass(frozen=True, slots=True)
