@@ -115,3 +115,17 @@ def test_a_bad_option_is_refused_in_one_line(capsys, argv):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("onething: ") and err.count("\n") == 1
+
+
+def test_flows_list_shows_the_bundle_and_what_one_request_fans_out_to(capsys):
+    assert main(["flows", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "一类事 开一家连锁餐饮门店 open_restaurant_outlet · enterprise" in out
+    assert (
+        "  one request → 开办餐饮店 open_restaurant + 水电气网联合报装 utility_hookup + 员工录用 hiring"
+        in out
+    )
+    assert main(["flows", "list", "--json"]) == 0
+    [outlet] = [item for item in json.loads(capsys.readouterr().out) if item.get("kind") == "bundle"]
+    assert [m["flow"] for m in outlet["members"]] == ["open_restaurant", "utility_hookup", "hiring"]
+    assert outlet["problems"] == []
