@@ -129,3 +129,13 @@ def test_flows_list_shows_the_bundle_and_what_one_request_fans_out_to(capsys):
     [outlet] = [item for item in json.loads(capsys.readouterr().out) if item.get("kind") == "bundle"]
     assert [m["flow"] for m in outlet["members"]] == ["open_restaurant", "utility_hookup", "hiring"]
     assert outlet["problems"] == []
+
+
+def test_graph_check_fails_on_a_bundle_of_an_undeclared_flow(capsys, monkeypatch):
+    from streams import discovery
+    from streams.bundles import Bundle
+
+    odd = Bundle(name="odd", display_name="怪", members=("newborn", "no_such_flow"), applications=dict)
+    monkeypatch.setattr(discovery, "bundles", lambda: [odd])
+    assert main(["graph", "--check"]) == 1
+    assert capsys.readouterr().err == "bundle odd: member 'no_such_flow' is no declared flow\n"
