@@ -32,6 +32,7 @@ DESK = "service_center"
 TRACKER = "tracker"
 # Areas (schemas/<area>/) whose events only the platform itself emits.
 PLATFORM_AREAS = ("gov.onething.", "gov.issues.")
+DESK_EVENTS = ("BundleRequested", "ApplicationHandedOver")
 
 
 @dataclass(frozen=True, order=True)
@@ -78,6 +79,8 @@ def desk_grants(flows: Sequence[Flow], catalog: Catalog) -> list[Grant]:
     """The service desk (一窗受理) puts applications and enterprises' issue reports in, nothing else."""
     entries = {catalog[flow.application].topic for flow in flows if flow.starts_with_application}
     entries |= {catalog[issues.RAISED].topic}
+    # 一类事 requests and 跨域办 handovers enter at the desk too.
+    entries |= {catalog[t].topic for t in DESK_EVENTS if t in catalog}
     return _topics(principal(DESK), entries, "WRITE")
 
 

@@ -20,6 +20,8 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.new_agent",
     "streams.commands.docs",
     "streams.commands.report",
+    "streams.commands.coverage",
+    "streams.commands.discover",
     "streams.commands.acls",
     "streams.commands.deadletters",
     "streams.commands.seal",

@@ -20,6 +20,7 @@ from streams.events import Event
 from streams.identifiers import tokenize_citizen_id
 from streams.preflight import check_demo_can_start
 from streams.service_desk import ServiceDesk
+from streams.service_notes import notes
 from streams.simulate import SimulatedCase, case_summary, outcome, pick_flows, submit_cases
 from streams.startup import Connection, connect
 from streams.terminal import pad, width
@@ -78,6 +79,7 @@ def describe(events: list[Event], names: dict[str, str]) -> list[str]:
         lines.append(f"  +{pad(offset, 7)} {pad(producer, column)} {event.type}{because}")
         if event.type == "MatterRejected":
             lines.append(f"           一次告知: {'；'.join(event['reasons'])}")
+        lines += [f"           {note}" for note in notes(event)]  # channel, 帮代办, 跨域办, 一类事
     return lines
 
 

@@ -20,13 +20,17 @@ from importlib import import_module
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
+from streams.bundles import Bundle
 from streams.contracts import Catalog, default_catalog
+from streams.coverage import ServiceArea
 from streams.department import Department, DepartmentExtension
 from streams.flows import Flow
 from streams.validation import flow_problems, matter_problems
 
 DEPARTMENTS_GROUP = "onething.departments"
 FLOWS_GROUP = "onething.flows"
+BUNDLES_GROUP = "onething.bundles"
+SERVICE_AREAS_GROUP = "onething.service_areas"
 # The distribution of this repository: its declarations come first and are "the project's own".
 PROJECT = "onething"
 
@@ -252,3 +256,24 @@ def chosen(every: Iterable[Department], names: list[str] | None) -> list[Departm
 
 def flows() -> list[Flow]:
     return list(discover().flows)
+
+
+def _optional(group: str, kind: type) -> list:
+    """A group a deployment may leave empty; anything in it must be a ``kind``."""
+    found = []
+    for entry in sorted(entry_points(group=group), key=lambda e: e.name):
+        obj = entry.load()
+        if not isinstance(obj, kind):
+            raise DiscoveryError(f"entry point {entry.name!r} in {group} is not a {kind.__name__}")
+        found.append(obj)
+    return found
+
+
+def bundles() -> list[Bundle]:
+    """一类事 bundles; a deployment may declare none."""
+    return _optional(BUNDLES_GROUP, Bundle)
+
+
+def service_areas() -> list[ServiceArea]:
+    """Service points and residents' addresses for 15分钟办事圈; a deployment may declare none."""
+    return _optional(SERVICE_AREAS_GROUP, ServiceArea)

@@ -95,3 +95,9 @@ def find_citizen_ids(data: bytes) -> list[str]:
     """Every valid 身份证号 in clear in ``data`` (a valid USCC that happens to be all digits is not one)."""
     found = (m.decode() for m in _CITIZEN_CANDIDATE.findall(data))
     return [n for n in found if is_valid_citizen_id(n) and not is_valid_uscc(n)]
+
+
+def with_check_character(first17: str) -> str:
+    """A 公民身份号码 from its first 17 digits (division, birth date, sequence) and GB 11643's check."""
+    total = sum(int(d) * w for d, w in zip(first17, _CITIZEN_WEIGHTS, strict=True))
+    return first17 + _CITIZEN_CHECK[total % 11]

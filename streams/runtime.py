@@ -25,6 +25,7 @@ from typing import Any
 import faust
 
 from streams import metrics, operations
+from streams.bundle_tracker import add_bundle_tracker
 from streams.clock import Clock
 from streams.codec import Codec
 from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
@@ -305,6 +306,7 @@ def run_worker(
     if flow_map is not None:
         worker.add_tracker(flow_map)
         add_issue_loop(worker)
+        add_bundle_tracker(worker)  # 一类事: a bundle completes when every member case ended
     operations.install(worker, flow_map)  # named agents, case gauges, consumer lag, the dashboard
     settings = connection.settings
     topics = {topic for names in operations.agent_topics(app).values() for topic in names}

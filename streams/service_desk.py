@@ -56,12 +56,18 @@ class ServiceDesk:
         subject: str,
         case_id: str | None = None,
         producer: str = DESK,
+        cause: Event | None = None,
+        index: int = 0,
     ) -> Event:
         """Publish one application and wait until the broker has it; returns the event as sent.
 
         ``producer``: the department whose fact starts an event-started flow (a simulation plays it).
+        ``cause``: the event this application follows from (a bundle's request, another city's
+        handover); the application then shares its correlation id and trace.
         """
-        record = self.record(event_type, payload, subject=subject, case_id=case_id, producer=producer)
+        record = self.record(
+            event_type, payload, subject=subject, case_id=case_id, producer=producer, cause=cause, index=index
+        )
         self._send(record.topic, record.key, record.value, record.headers)
         return record.event
 
@@ -73,10 +79,14 @@ class ServiceDesk:
         subject: str,
         case_id: str | None = None,
         producer: str = DESK,
+        cause: Event | None = None,
+        index: int = 0,
     ) -> OutgoingRecord:
         """The record ``submit`` would publish, built and not sent."""
         new = NewEvent(event_type, payload, subject)
-        return self._publisher(producer).build(new, cause=None, case_id=case_id or new_case_id())
+        return self._publisher(producer).build(
+            new, cause=cause, case_id=case_id or new_case_id(), index=index
+        )
 
     def _publisher(self, producer: str) -> Publisher:
         if producer not in self._publishers:

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from random import Random
 from typing import Any
 
+from streams import assistance
 from streams.clock import using
 from streams.eventlog import EventLog
 from streams.events import Event
 from streams.flows import Flow
 from streams.identifiers import is_valid_uscc
-from streams.service_desk import DESK, ServiceDesk, new_case_id
+from streams.service_desk import ServiceDesk, new_case_id
 
 OUTCOMES = ("CaseCompleted", "CaseRejected")
 STATUS = {"CaseCompleted": "completed", "CaseRejected": "rejected"}
@@ -65,14 +66,31 @@ def submit_cases(
             # Dated by the clock that stamps the application, which a simulation runs fast.
             with using(desk.clock):
                 payload = flow.sample(rng)
-            event = desk.submit(
-                flow.application,
-                payload,
-                subject=applicant_of(payload),
-                case_id=new_case_id(flow_prefix(flow)),
-                # An event-started flow's first event is its department's fact, not an application.
-                producer=flow.started_by or DESK,
-            )
+            case_id = new_case_id(flow_prefix(flow))
+            if flow.started_by:  # another department's fact starts it: no applicant, no channel
+                event = desk.submit(
+                    flow.application,
+                    payload,
+                    subject=applicant_of(payload),
+                    case_id=case_id,
+                    producer=flow.started_by,
+                )
+                submitted.append(SimulatedCase(flow.name, event))
+                continue
+            drawn = assistance.draw(rng, flow.audience)
+            payload = drawn.apply(payload)
+            if drawn.receiving_city:  # 跨域办: another city's desk received it and hands it over
+                _, event = assistance.submit_handed_over(
+                    desk,
+                    flow.application,
+                    payload | {"channel": "COUNTER"},
+                    subject=applicant_of(payload),
+                    receiving_city=drawn.receiving_city,
+                    receiving_desk=assistance.REMOTE_DESKS[drawn.receiving_city],
+                    case_id=case_id,
+                )
+            else:
+                event = desk.submit(flow.application, payload, subject=applicant_of(payload), case_id=case_id)
             submitted.append(SimulatedCase(flow.name, event))
             if rate:
                 time.sleep(1 / rate)

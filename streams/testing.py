@@ -88,11 +88,11 @@ class Harness:
         # As in `onething run`: each flow's lead pre-reviews applications against every rule.
         pre_review = PreReview(flow_map) if flow_map else None
         self.processors = [
-            DepartmentProcessor(d, self._publisher(d.name), backoff_seconds=0, pre_review=pre_review)
+            DepartmentProcessor(d, self.publisher(d.name), backoff_seconds=0, pre_review=pre_review)
             for d in self.departments
         ]
         self.flows = {flow.name: flow for flow in flows}
-        self.tracker = CaseTracker(flow_map, self._publisher("tracker")) if flow_map else None
+        self.tracker = CaseTracker(flow_map, self.publisher("tracker")) if flow_map else None
 
     @classmethod
     def of_flow(cls, flow: Flow, *, catalog: Catalog | None = None) -> Harness:
@@ -101,7 +101,7 @@ class Harness:
 
         return cls(discovery.departments(), [flow], catalog=catalog)
 
-    def _publisher(self, producer: str) -> Publisher:
+    def publisher(self, producer: str) -> Publisher:
         # Certificates are sealed with the public demo keys.
         return Publisher(self.catalog, self.codec, producer=producer, version="test", seals=Keyring())
 
@@ -113,7 +113,7 @@ class Harness:
         case_id = options.pop("case_id", "C-1")
         if options:
             raise TypeError(f"unknown options {', '.join(options)}")
-        record = self._publisher(producer).build(
+        record = self.publisher(producer).build(
             NewEvent(event_type, payload, subject), cause=None, case_id=case_id
         )
         return self.decoded(record)

@@ -14,6 +14,7 @@ from typing import Any
 
 from streams import durations, metrics
 from streams.calendar import add_working_days, working_days_between
+from streams.channels import IN_PERSON_CHANNELS
 from streams.department import REJECTED
 from streams.events import Event, NewEvent
 from streams.flows import Flow, FlowMap
@@ -22,7 +23,6 @@ from streams.publisher import OutgoingRecord, Publisher
 OPEN, COMPLETED, REJECTED_STATUS = "open", "completed", "rejected"
 DEADLINE_MISSED = "DeadlineMissed"
 SUPERVISION_OFFICE = "督办"
-COUNTER = "COUNTER"
 
 
 def millis(value: datetime | int) -> int:
@@ -148,7 +148,8 @@ class CaseTracker:
 
     def _completion(self, state: dict[str, Any], event: Event) -> dict[str, Any]:
         completed_at = millis(event.envelope["occurred_at"])
-        trips = state["submissions"] if state["channel"] == COUNTER else 0
+        # A counter, a nearby station or a terminal is a trip per submission; online is none.
+        trips = state["submissions"] if state["channel"] in IN_PERSON_CHANNELS else 0
         matters = [m for m in state["done"] if m in state["required"]]
         return {
             "flow": state["flow"],

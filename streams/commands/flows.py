@@ -1,10 +1,13 @@
-"""`onething flows list [--json]`: every discovered 一件事 flow, its steps and published figures."""
+"""`onething flows list [--json]`: every discovered 一件事 flow, its steps and published figures, and
+the 一类事 bundles declared from them."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from streams import discovery
+from streams.bundles import Bundle, problems
 from streams.commands import declared
 from streams.commands.declared import Declarations
 from streams.commands.describe import flow_info, plural, published_line, to_json
@@ -43,12 +46,50 @@ def render(declarations: Declarations) -> list[str]:
     return lines
 
 
+def bundle_info(bundle: Bundle, declarations: Declarations) -> dict[str, Any]:
+    names = {f.name: f.display_name for f in declarations.flows}
+    return {
+        "kind": "bundle",
+        "name": bundle.name,
+        "display_name": bundle.display_name,
+        "description": bundle.description,
+        "audience": bundle.audience,
+        "members": [{"flow": m, "display_name": names.get(m)} for m in bundle.members],
+        "problems": problems(bundle, declarations.flows),
+    }
+
+
+def render_bundles(bundles: list[Bundle], declarations: Declarations) -> list[str]:
+    """一类事: each bundle and the flows one request of it fans out to."""
+    lines = []
+    for bundle in bundles:
+        info = bundle_info(bundle, declarations)
+        members = " + ".join(f"{m['display_name'] or '(unknown flow)'} {m['flow']}" for m in info["members"])
+        lines += [
+            f"一类事 {info['display_name']} {info['name']} · {info['audience']}",
+            f"  one request → {members}",
+        ]
+        lines += [f"  ✗ {problem}" for problem in info["problems"]]
+        lines.append("")
+    return lines + ([plural(len(bundles), "bundle")] if bundles else [])
+
+
 def _list(args: argparse.Namespace, settings: Settings) -> int:
     declarations = declared.load(settings)
+    bundles = discovery.bundles()
     if args.json:
-        print(to_json([flow_info(f, declarations) for f in declarations.flows]))
+        print(
+            to_json(
+                [flow_info(f, declarations) for f in declarations.flows]
+                + [bundle_info(b, declarations) for b in bundles]
+            )
+        )
     else:
-        print("\n".join(render(declarations)))
+        print(
+            "\n".join(
+                render(declarations) + ([""] if bundles else []) + render_bundles(bundles, declarations)
+            )
+        )
     return 0
 
 

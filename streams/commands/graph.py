@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from streams import discovery
+from streams.bundles import problems
 from streams.commands import declared
 from streams.commands.describe import condition_text, plural, to_json
 from streams.commands.flowgraph import Analysis, Edge, FlowGraph, Problem, analyse
@@ -129,9 +131,16 @@ def _graph(args: argparse.Namespace, settings: Settings) -> int:
         analyse(declarations.departments, declarations.flows, default_catalog()), declarations
     )
     if args.check:
-        lines = check_lines(analysis, len(declarations.flows), len(declarations.matters))
-        print("\n".join(lines), file=sys.stderr if analysis.problems else sys.stdout)
-        return 1 if analysis.problems else 0
+        # 一类事 bundles must be made of declared flows.
+        bundle_problems = [p for b in discovery.bundles() for p in problems(b, declarations.flows)]
+        failed = bool(analysis.problems or bundle_problems)
+        lines = (
+            [str(p) for p in analysis.problems] + bundle_problems
+            if failed
+            else check_lines(analysis, len(declarations.flows), len(declarations.matters))
+        )
+        print("\n".join(lines), file=sys.stderr if failed else sys.stdout)
+        return 1 if failed else 0
     graphs = list(analysis.graphs)
     if args.flow:
         graphs = [g for g in graphs if g.flow.name == args.flow]

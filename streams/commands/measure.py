@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from statistics import fmean
 from typing import Any
 
+from streams.channels import ONLINE_CHANNELS
 from streams.events import Event
 from streams.flows import Flow
 
 COMPLETED, REJECTED = "CaseCompleted", "CaseRejected"
-ONLINE = "ONLINE"
 
 # CaseCompleted payload field → the published figure it measures. Events written before these
 # fields existed lack them: such a case counts as completed but adds nothing to the averages.
@@ -53,7 +53,7 @@ class FlowMeasure:
     started: int
     completed: int
     rejected: int
-    online: int  # applications submitted online (一网通办)
+    online: int  # applications submitted online, 掌上办 or 网上办 (一网通办)
     applications: int  # applications seen, the base of the online share
     measured: Measured
     departments: tuple[str, ...] = ()
@@ -122,7 +122,7 @@ def _summarise(name: str, tally: _Tally) -> FlowMeasure:
         started=len(cases),
         completed=len(tally.completed),
         rejected=len(tally.rejected - set(tally.completed)),
-        online=sum(channel == ONLINE for channel in tally.applications.values()),
+        online=sum(channel in ONLINE_CHANNELS for channel in tally.applications.values()),
         applications=len(tally.applications),
         measured=_measured(list(tally.completed.values())),
         departments=tuple(sorted({d for p in tally.completed.values() for d in p.get("departments") or ()})),

@@ -4,20 +4,20 @@ platform measured on its own cases (read from the event log)."""
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from collections.abc import Sequence
 from typing import Any
 
 from streams import discovery
+from streams.channels import ONLINE_TARGET
+from streams.commands import service_report
+from streams.commands.coverage import area_coverage
 from streams.commands.describe import FIGURES, number, plural, published_info, to_json
+from streams.commands.logread import read_log
 from streams.commands.measure import FlowMeasure, measure, overall_online_rate
 from streams.config import Settings
 from streams.flows import Flow
 from streams.terminal import table
 
-# 依申请政务服务事项"一网通办"率 ≥ 85% (Ningbo's 2024 plan).
-ONLINE_TARGET = 0.85
 # The published figures a case can be measured against (form fields are not measured).
 COMPARED = [(field, label) for field, label in FIGURES if field != "form_fields"]
 
@@ -117,28 +117,13 @@ def render(data: dict[str, Any]) -> list[str]:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.broker import kafka_answers  # answers in seconds, not a 30 s hang
-    from streams.eventlog import read_to_end
-    from streams.security import kafka_options
-
-    # kafka-python logs every refused connection, and a consumer's close, at ERROR; the user gets
-    # one line from us (or from the CLI for an exception) instead.
-    kafka_log = logging.getLogger("kafka")
-    level = kafka_log.level
-    kafka_log.setLevel(logging.CRITICAL)
-    try:
-        flows = discovery.flows()
-        if not kafka_answers(settings.bootstrap_servers, **kafka_options(settings)):
-            print(f"onething: no Kafka broker answers at {settings.bootstrap_servers}", file=sys.stderr)
-            return 1
-        events = read_to_end(settings, timeout=args.timeout)
-    finally:
-        kafka_log.setLevel(level)
+    flows = discovery.flows()
+    events = read_log(settings, timeout=args.timeout)
     if events is None:
-        print(f"onething: the event log was not read to its end within {args.timeout:.0f} s", file=sys.stderr)
         return 1
     data = report_data(measure(events, flows), flows)
-    print(to_json(data) if args.json else "\n".join(render(data)))
+    service_report.extend(data, events, flows, bundles=discovery.bundles(), coverage=area_coverage())
+    print(to_json(data) if args.json else "\n".join(render(data) + service_report.render(data)))
     return 0
 
 

@@ -9,6 +9,7 @@ from random import Random
 import pytest
 
 from streams import discovery
+from streams.channels import CHANNELS
 from streams.commands.flowgraph import analyse
 from streams.contracts import default_catalog
 from streams.events import NewEvent
@@ -59,7 +60,8 @@ def test_the_flow_map_check_finds_nothing_wrong_with_these_flows():
 @pytest.mark.parametrize("flow", FLOWS, ids=lambda f: f.name)
 def test_the_application_is_submitted_once_with_its_channel_and_materials(flow):
     application = fields(flow.application)
-    assert application["channel"]["type"]["symbols"] == ["ONLINE", "COUNTER", "SELF_SERVICE"]
+    assert set(application["channel"]["type"]["symbols"]) == set(CHANNELS)
+    assert application["assisted_by"]["default"] is None and application["cross_region"]["default"] is None
     assert application["materials"]["type"] == {"type": "array", "items": "string"}
     assert flow.audience in ("enterprise", "individual")
 

@@ -54,7 +54,7 @@ class Desk:
         self.sent = []
         self.clock = Clock()
 
-    def submit(self, event_type, payload, *, subject, case_id, producer):
+    def submit(self, event_type, payload, *, subject, case_id, producer="service_center"):
         self.sent.append((event_type, producer))
         return Event(event_type, payload, {"case_id": case_id})
 
