@@ -28,7 +28,7 @@ class InMemoryDesk:
             default_catalog(), platform().codec, producer="service_center", version="test", clock=self.clock
         )
 
-    def submit(self, event_type, payload, *, subject, case_id, producer="service_center", cause=None, index=0):
+    def submit(self, event_type, payload, *, subject, case_id, cause=None, index=0, **_):
         new = NewEvent(event_type, payload, subject)
         record = self.publisher.build(new, cause=cause, case_id=case_id, index=index)
         return decode_event(platform().codec, record.value)
