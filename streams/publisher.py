@@ -11,7 +11,7 @@ from streams.codec import Codec
 from streams.contracts import Catalog
 from streams.envelope import derived_event_id, new_envelope
 from streams.events import Event, NewEvent
-from streams.seals import SEAL_FIELD, Keyring, SealError, certificate_of
+from streams.seals import SEAL_FIELD, Keyring, SealError, certificate_of, issues_sealed
 
 EVENT_TYPE_HEADER = "event_type"
 EVENT_ID_HEADER = "event_id"
@@ -85,7 +85,7 @@ class Publisher:
         try:
             record = {"envelope": envelope, "payload": payload}
             fastavro.validation.validate(record, self._codec.parsed(contract.full_name), raise_errors=True)
-            if self.seals is not None and any(f["name"] == SEAL_FIELD for f in contract.payload_fields):
+            if self.seals is not None and issues_sealed(contract):
                 payload = self._sealed(contract.full_name, envelope, payload)
             value = self._codec.encode(contract.full_name, {"envelope": envelope, "payload": payload})
         except SealError:

@@ -41,7 +41,7 @@ from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
 from streams.retention import PURGE_SECONDS, Purger, stamped
-from streams.seals import Keyring
+from streams.seals import Keyring, issues_sealed
 from streams.security import faust_options, kafka_options
 from streams.start_position import FROM_EARLIEST, StartPosition, place_new_group
 from streams.startup import Connection
@@ -116,7 +116,8 @@ class Worker:
         self, department: Department, *, pre_review: PreReview | None = None, seals: Keyring | None = None
     ) -> None:
         catalog = self.connection.catalog
-        if seals is not None:
+        emitted = {event for matter in department.matters for event in matter.emits}
+        if seals is not None and any(issues_sealed(catalog[event]) for event in emitted):
             seals.key(department.name)  # a missing seal key stops the worker now, not at its first licence
         publisher = Publisher(
             catalog,

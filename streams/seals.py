@@ -26,6 +26,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 ALGORITHM = "Ed25519"
 SEAL_FIELD = "seal"
+
+
+def issues_sealed(contract: Any) -> bool:
+    """Whether events of this contract carry a seal (certificates and licences)."""
+    return any(field["name"] == SEAL_FIELD for field in contract.payload_fields)
 PUBLIC_KEYS_FILE = "public-keys.json"
 DEMO_PREFIX = "demo-"
 # Public, so a demo seal proves nothing: it only lets local demos seal and verify.

@@ -53,7 +53,7 @@ def test_every_flows_rejection_share_stays_between_5_and_40_percent(settings, wo
     second): nearly every hire was "too late to register" (280 of 300) and nearly every veteran
     "reported too late" (289 of 300). The samples miss a material or break a rule in about one case
     of five, so every flow's rejection share stays near that."""
-    flows = demo(settings, worker, "--cases", "20", "--issues", "0", "--seed", "12")["flows"]
+    flows = demo(settings, worker, "--cases", "40", "--issues", "0", "--seed", "12")["flows"]
     assert all(flow["open"] == 0 for flow in flows.values())
     shares = {name: flow["rejected"] / flow["started"] for name, flow in flows.items()}
     assert {name: share for name, share in shares.items() if not 0.05 <= share <= 0.40} == {}
