@@ -19,17 +19,18 @@ demo: install
 	$(BIN)/onething broker up
 	$(BIN)/onething demo
 
-# The tests start their own broker (once per session) from the cached Kafka jars; the reported
-# problems' tests get a broker of their own, since they stop and restart everything around them.
+# The tests start their own broker (once per session) from the cached Kafka jars; the fault suite
+# (crashes, restarts, rebalances, stalls and poison with 500 cases in flight) gets a broker of its
+# own, since it stops and restarts everything around it.
 test: install test-tools
 	$(BIN)/onething broker install
 	$(BIN)/ruff check streams agents tests
 	$(BIN)/onething schemas check
 	$(BIN)/onething graph --check
 	$(BIN)/pytest -ra tests/unit tests/integration
-	$(BIN)/pytest -ra tests/faults/test_problems.py
+	$(BIN)/pytest -ra tests/faults
 
-# The whole fault suite: crashes, restarts, rebalances and poison with 500 cases in flight.
+# The fault suite alone.
 test-faults: install
 	$(BIN)/onething broker install
 	$(BIN)/pytest -ra tests/faults

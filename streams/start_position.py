@@ -61,7 +61,7 @@ def place_new_group(
         return None
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="onething-start", **client_options)
     try:
-        if admin.list_consumer_group_offsets(group):
+        if admin.list_group_offsets({group: None}).get(group):
             log.info("group %s has committed offsets; it resumes there, not from %s", group, start)
             return None
     finally:
