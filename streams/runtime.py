@@ -17,6 +17,7 @@ faust could otherwise commit an offset past a message still in flight.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -36,6 +37,7 @@ from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
+from streams.replay.index import add_case_index
 from streams.security import faust_options
 from streams.startup import Connection
 from streams.step import Step
@@ -56,6 +58,8 @@ TABLE_SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json"
 
 # What an agent does with one admitted, not yet processed event. Any exception dead-letters it.
 EventHandler = Callable[[Event], Awaitable[Step]]
+# The record being processed, for the few handlers that need its position (the case index).
+CURRENT_SOURCE: contextvars.ContextVar[Source | None] = contextvars.ContextVar("source", default=None)
 
 
 def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App:
@@ -208,6 +212,7 @@ class RecordProcessor:
         self.log = logging.getLogger(f"onething.agent.{name}")
 
     async def process(self, message: Source) -> None:
+        CURRENT_SOURCE.set(message)
         try:
             event = await admit(self.codec, message.topic, message.key, message.value, expect=self.expect)
         except Refused as refused:
@@ -260,6 +265,7 @@ def run_worker(
     if flow_map is not None:
         worker.add_tracker(flow_map)
         add_issue_loop(worker)
+        add_case_index(worker)  # beside the tracker: one index per deployment, not per department
     operations.install(worker, flow_map)  # named agents, case gauges, consumer lag, the dashboard
     metrics.serve(connection.settings.metrics_port, connection.settings.metrics_host)
     GracefulWorker(app, loglevel="INFO", quiet=True).execute_from_commandline()
