@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,7 +26,7 @@ def when(ms: int | None) -> str:
 
 
 def plain(value: Any) -> Any:
-    """A decoded Avro value as JSON: times as ISO text, bytes as base64, decimals as text."""
+    """A decoded Avro value as JSON: times as ISO text, bytes as base64, decimals and UUIDs as text."""
     if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -34,7 +35,7 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | uuid.UUID):
         return str(value)
     return value
 
