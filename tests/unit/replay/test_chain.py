@@ -40,7 +40,8 @@ def test_a_redelivered_event_appears_once():
     assert len(chain.links) == len(records)
     assert chain.duplicates == 1
     # The first copy in the log is the one kept.
-    assert next(link for link in chain.links if link.event.event_id == copy.event.event_id).located.offset == 2
+    kept = next(link for link in chain.links if link.event.event_id == copy.event.event_id)
+    assert kept.located.offset == 2
 
 
 def test_a_cause_missing_from_the_log_is_named():
