@@ -87,19 +87,26 @@ def publish_others(connection: Connection, flow: Flow, count: int, seed: int) ->
     producer.close()
 
 
-def wait_caught_up(settings: Settings, group: str, timeout: float) -> float:
-    """Until the worker's group committed everything in the log; returns the seconds waited."""
-    from kafka import KafkaConsumer
+def wait_caught_up(connection: Connection, group: str, timeout: float) -> float:
+    """Until the worker's group committed everything in the event topics; returns the seconds waited."""
+    from kafka import KafkaConsumer, TopicPartition
 
+    settings = connection.settings
     started = time.monotonic()
     admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="bench")
     consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None)
     try:
+        existing = consumer.topics()
+        tps = [
+            TopicPartition(c.topic, p)
+            for c in connection.catalog
+            if c.topic in existing
+            for p in consumer.partitions_for_topic(c.topic) or ()
+        ]
         while time.monotonic() - started < timeout:
             committed = {tp: meta.offset for tp, meta in admin.list_consumer_group_offsets(group).items()}
-            ends = consumer.end_offsets(list(committed)) if committed else {}
-            event_topics = {tp: end for tp, end in ends.items() if tp.topic.startswith("gov.") and end}
-            if event_topics and all(committed.get(tp, 0) >= end for tp, end in event_topics.items()):
+            ends = consumer.end_offsets(tps)
+            if all(committed.get(tp, 0) >= end for tp, end in ends.items()):
                 return time.monotonic() - started
             time.sleep(1)
     finally:
@@ -193,16 +200,16 @@ def run(small: int, large: int, repeat: int, timeout: float) -> int:
         producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(30)
         producer.close()
         case_id = record.event.case_id
-        waited = wait_caught_up(settings, "onething", timeout)
+        waited = wait_caught_up(connection, "onething", timeout)
         time.sleep(3)  # the case's later events: the worker commits every few seconds
-        waited += wait_caught_up(settings, "onething", timeout)
+        waited += wait_caught_up(connection, "onething", timeout)
         print(f"{small} other cases indexed in {waited:.0f} s", file=sys.stderr)
         small_index, small_scan, events = measure(connection, case_id, repeat)
 
         started = time.monotonic()
         publish_others(connection, others, large - small, seed=2)
         published = time.monotonic() - started
-        waited = wait_caught_up(settings, "onething", timeout)
+        waited = wait_caught_up(connection, "onething", timeout)
         print(
             f"{large - small} more published in {published:.0f} s, indexed in {waited:.0f} s", file=sys.stderr
         )

@@ -49,9 +49,10 @@ def add_position(entry: dict[str, Any] | None, event: Event, partition: int, off
     if position not in entry["positions"]:
         entry["positions"] = [*entry["positions"], position]
     at = millis(event.envelope["occurred_at"])
+    if entry["last_at"] is None or at >= entry["last_at"]:
+        entry["subject"] = event.subject  # a citizen token until the enterprise's USCC exists
     entry["first_at"] = at if entry["first_at"] is None else min(entry["first_at"], at)
     entry["last_at"] = at if entry["last_at"] is None else max(entry["last_at"], at)
-    entry["subject"] = event.subject
     return entry
 
 
