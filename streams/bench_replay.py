@@ -104,7 +104,8 @@ def wait_caught_up(connection: Connection, group: str, timeout: float) -> float:
             for p in consumer.partitions_for_topic(c.topic) or ()
         ]
         while time.monotonic() - started < timeout:
-            committed = {tp: meta.offset for tp, meta in admin.list_consumer_group_offsets(group).items()}
+            offsets = admin.list_group_offsets({group: tps}).get(group, {})
+            committed = {tp: meta.offset for tp, meta in offsets.items()}
             ends = consumer.end_offsets(tps)
             if all(committed.get(tp, 0) >= end for tp, end in ends.items()):
                 return time.monotonic() - started

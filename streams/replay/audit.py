@@ -57,6 +57,13 @@ def chain_hash(previous: str, entry: Mapping[str, Any]) -> str:
     return sha256(previous.encode() + canonical(body))
 
 
+def as_written(value: bytes, schema_text: str) -> dict[str, Any]:
+    """A framed record decoded with the schema it was written with, as plain JSON."""
+    _, body = unframe(value)
+    parsed = fastavro.parse_schema(json.loads(schema_text), named_schemas={})
+    return plain(fastavro.schemaless_reader(io.BytesIO(body), parsed, None))
+
+
 def build_pack(chain: Chain, schemas: Mapping[int, str], *, exported_at: str) -> dict[str, Any]:
     """The pack of a chain; ``schemas`` maps each record's registry id to its writer schema text."""
     texts: dict[str, str] = {}
@@ -83,7 +90,8 @@ def build_pack(chain: Chain, schemas: Mapping[int, str], *, exported_at: str) ->
                 },
                 "schema_id": located.schema_id,
                 "schema_fingerprint": print_,
-                "event": plain({"envelope": event.envelope, "payload": event.payload}),
+                # As written: decoded with the writer's schema, not resolved into today's revision.
+                "event": as_written(located.value, schema_text),
                 "avro": base64.b64encode(located.value).decode(),
             }
         )
@@ -204,14 +212,14 @@ def _check_event(entry: Mapping[str, Any], schemas: Mapping[str, str], name: str
     if text is None:
         raise PackInvalid(f"{name}: its schema is not in the pack")
     try:
-        schema_id, body = unframe(base64.b64decode(entry["avro"]))
-        parsed = fastavro.parse_schema(json.loads(text), named_schemas={})
-        record = fastavro.schemaless_reader(io.BytesIO(body), parsed, None)
+        value = base64.b64decode(entry["avro"])
+        schema_id, _ = unframe(value)
+        record = as_written(value, text)
     except Exception as exc:  # corrupt bytes fail in many ways
         raise PackInvalid(f"{name} altered: its Avro bytes do not decode ({type(exc).__name__})") from None
     if schema_id != entry.get("schema_id"):
         raise PackInvalid(
             f"{name} altered: its bytes name schema id {schema_id}, the entry {entry.get('schema_id')}"
         )
-    if canonical(plain(record)) != canonical(entry["event"]):
+    if canonical(record) != canonical(entry["event"]):
         raise PackInvalid(f"{name} altered: the event shown differs from its Avro bytes")

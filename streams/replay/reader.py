@@ -181,11 +181,11 @@ class LogReader:
             client_id="onething-replay",
             **kafka_options(self.settings),
         )
+        starts = dict.fromkeys(self._case_partitions(case_id), 0)
         try:
-            committed = admin.list_consumer_group_offsets(group)
+            committed = admin.list_group_offsets({group: list(starts)}).get(group, {})
         finally:
             admin.close()
-        starts = {tp: 0 for tp in self._case_partitions(case_id)}
         for tp, meta in committed.items():
             if tp in starts and meta.offset >= 0:
                 starts[tp] = meta.offset
