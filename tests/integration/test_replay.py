@@ -226,11 +226,11 @@ def test_an_evidence_pack_from_the_log_verifies(reopened_issue, cli_env, capsys,
     lines = pack.read_text(encoding="utf-8").splitlines()
     entries = [json.loads(line) for line in lines[1:-1]]
     assert entries[0]["type"] == m.RAISED and all(e["producer"]["agent_version"] for e in entries)
-    lines[2], lines[3] = lines[3], lines[2]
+    lines[2], lines[3] = lines[3], lines[2]  # events #1 and #2 (line 1 is the header)
     pack.write_text("\n".join(lines) + "\n", encoding="utf-8")
     capsys.readouterr()
     assert main(["audit", "verify", str(pack)]) == 1
-    assert entries[1]["event_id"] in capsys.readouterr().err
+    assert f"event #2 {entries[2]['type']} {entries[2]['event_id']} out of order" in capsys.readouterr().err
 
 
 def test_rebuilt_projections_equal_the_live_ones(
