@@ -69,6 +69,14 @@ def test_compare_names_each_differing_field():
     ]
 
 
+def test_what_only_the_arrival_order_decides_is_not_a_difference():
+    live = {"C-1": {"done": ["a", "b"], "last": {"event_id": "x"}, "status": "completed"}}
+    rebuilt = {"C-1": {"done": ["b", "a"], "last": {"event_id": "y"}, "status": "completed"}}
+    assert compare(live, rebuilt, "cases") == []
+    rebuilt["C-1"]["done"] = ["b"]
+    assert [d.field for d in compare(live, rebuilt, "cases")] == ["done"]
+
+
 def test_log_order_keeps_the_first_copy_of_an_event():
     records = list(restaurant_records())
     copy = replace(records[1], offset=500, timestamp=records[-1].timestamp + 1)
