@@ -43,7 +43,7 @@ from streams.simulate import applicant_of
 from streams.startup import Connection, connect
 from streams.worker_process import WorkerProcess
 
-TARGET_FLOW = "restaurant"
+TARGET_FLOW = "open_restaurant"
 
 
 def free_port() -> int:
