@@ -252,6 +252,10 @@ class LogReader:
             for p in self._partitions.get(t, ())
         ]
 
+    def partitions_of(self, topic: str) -> list[TopicPartition]:
+        """Every partition of any topic (a changelog, say); none when it does not exist."""
+        return [TopicPartition(topic, p) for p in sorted(self._consumer.partitions_for_topic(topic) or ())]
+
     def window(
         self, tps: list[TopicPartition], since: int | None, until: int | None
     ) -> tuple[dict[TopicPartition, int], dict[TopicPartition, int]]:

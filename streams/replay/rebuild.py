@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kafka import TopicPartition
-
 from streams import discovery
 from streams.flows import FlowMap
 from streams.issues import model as m
@@ -118,11 +116,8 @@ def _normal(value: Any, *, as_set: bool = False) -> Any:
 
 def read_live(reader: LogReader, app_id: str, table: str) -> dict[str, Any]:
     """A faust table as its changelog holds it: the latest value per key, deletions applied."""
-    topic = changelog_topic(app_id, table)
-    consumer = reader._consumer
-    partitions = consumer.partitions_for_topic(topic) or set()
     table_now: dict[str, Any] = {}
-    for record in reader.scan({TopicPartition(topic, p): 0 for p in sorted(partitions)}):
+    for record in reader.scan(dict.fromkeys(reader.partitions_of(changelog_topic(app_id, table)), 0)):
         key = json.loads(record.key)
         if record.value is None:
             table_now.pop(key, None)
