@@ -44,6 +44,8 @@ from streams.startup import Connection, connect
 from streams.worker_process import WorkerProcess
 
 TARGET_FLOW = "open_restaurant"
+# The worker's consumer group: the case index answers for it, and the bench waits for its commits.
+GROUP = "onething"
 
 
 def free_port() -> int:
@@ -116,6 +118,15 @@ def wait_caught_up(connection: Connection, group: str, timeout: float) -> float:
     raise TimeoutError(f"the worker did not catch up within {timeout:.0f} s")
 
 
+def checkpoints(small: int, large: int) -> list[int]:
+    """The first and last sizes, and every tenfold step between them."""
+    sizes, size = [small], small * 10
+    while size < large:
+        sizes.append(size)
+        size *= 10
+    return [*sizes, large]
+
+
 def timed(action, repeat: int) -> float:
     samples = []
     for _ in range(repeat):
@@ -176,7 +187,9 @@ def run(small: int, large: int, repeat: int, timeout: float) -> int:
     }
     broker.start()
     registry = RegistryProcess(settings)
-    worker = WorkerProcess(log_path=home / "worker.log", env=env, args=("--departments", ",".join(running)))
+    worker = WorkerProcess(
+        log_path=home / "worker.log", env=env, args=("--departments", ",".join(running), "--app-id", GROUP)
+    )
     try:
         registry.start()
         worker.start()
@@ -201,33 +214,45 @@ def run(small: int, large: int, repeat: int, timeout: float) -> int:
         producer.send(record.topic, key=record.key, value=record.value, headers=record.headers).get(30)
         producer.close()
         case_id = record.event.case_id
-        waited = wait_caught_up(connection, "onething", timeout)
+        waited = wait_caught_up(connection, GROUP, timeout)
         time.sleep(3)  # the case's later events: the worker commits every few seconds
-        waited += wait_caught_up(connection, "onething", timeout)
+        waited += wait_caught_up(connection, GROUP, timeout)
         print(f"{small} other cases indexed in {waited:.0f} s", file=sys.stderr)
-        small_index, small_scan, events = measure(connection, case_id, repeat)
-
-        started = time.monotonic()
-        publish_others(connection, others, large - small, seed=2)
-        published = time.monotonic() - started
-        waited = wait_caught_up(connection, "onething", timeout)
+        # Each row is printed as soon as it is measured: a long run shows what it has so far.
+        print(f"replay of one {TARGET_FLOW} case, median of {repeat} runs; ratios against the first row")
+        print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, one local broker\n")
         print(
-            f"{large - small} more published in {published:.0f} s, indexed in {waited:.0f} s", file=sys.stderr
+            "| other cases in the log | events | with the case index | ratio "
+            "| scanning the case's partitions | ratio |"
         )
-        large_index, large_scan, events_again = measure(connection, case_id, repeat)
-        assert events_again == events, "the case replayed differently"
+        print("|---:|---:|---:|---:|---:|---:|")
+        first: tuple[float, float] | None = None
+        in_log, events = small, None
+        for checkpoint in checkpoints(small, large):
+            if checkpoint > in_log:
+                started = time.monotonic()
+                publish_others(connection, others, checkpoint - in_log, seed=checkpoint)
+                published = time.monotonic() - started
+                waited = wait_caught_up(connection, GROUP, timeout)
+                in_log = checkpoint
+                print(
+                    f"{checkpoint:,} in the log: published in {published:.0f} s, indexed in {waited:.0f} s",
+                    file=sys.stderr,
+                )
+            index_s, scan_s, count = measure(connection, case_id, repeat)
+            if events is not None and count != events:
+                raise RuntimeError(f"the case replayed with {count} events, earlier {events}")
+            events = count
+            first = first or (index_s, scan_s)
+            print(
+                f"| {checkpoint:,} | {count} | {index_s * 1000:.0f} ms | {index_s / first[0]:.2f}× "
+                f"| {scan_s * 1000:.0f} ms | {scan_s / first[1]:.2f}× |",
+                flush=True,
+            )
     finally:
         worker.stop()
         registry.stop()
         broker.stop()
-
-    print(f"replay of one {TARGET_FLOW} case ({events} events), median of {repeat} runs")
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, one local broker\n")
-    print("| other cases in the log | with the case index | scanning the case's partitions |")
-    print("|---:|---:|---:|")
-    print(f"| {small:,} | {small_index * 1000:.0f} ms | {small_scan * 1000:.0f} ms |")
-    print(f"| {large:,} | {large_index * 1000:.0f} ms | {large_scan * 1000:.0f} ms |")
-    print(f"| ratio | {large_index / small_index:.2f}× | {large_scan / small_scan:.2f}× |")
     return 0
 
 
