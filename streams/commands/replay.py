@@ -64,6 +64,8 @@ def _selection(args: argparse.Namespace):
 
     if args.case_id and args.issue_id:
         raise ValueError("--case and --issue name one thing each; give one of them")
+    if not any((args.case_id, args.issue_id, args.subject, args.flow, args.since, args.until)):
+        raise ValueError("say what to replay: --case, --issue, --subject, --flow, --since or --until")
     flow = None
     if args.flow:
         flows = {f.name: f for f in discovery.flows()}

@@ -82,3 +82,17 @@ def test_log_order_keeps_the_first_copy_of_an_event():
     copy = replace(records[1], offset=500, timestamp=records[-1].timestamp + 1)
     ordered = in_log_order([*records, copy])
     assert len(ordered) == len(records) and copy not in ordered
+
+
+def test_replay_says_in_one_line_what_is_wrong(capsys):
+    from streams.cli import main
+
+    for argv, reason in (
+        (["replay"], "say what to replay"),
+        (["replay", "--flow", "no_such_flow"], "no flow 'no_such_flow'"),
+        (["replay", "--case", "C-1", "--since", "yesterday"], "not an ISO time"),
+        (["replay", "--case", "C-1", "--issue", "QY-1"], "one of them"),
+    ):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert reason in err and len(err.strip().splitlines()) == 1, err
