@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.parse
 import urllib.request
 from collections import defaultdict
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaTimeoutError
 from kafka.partitioner.default import murmur2
 
 from streams.codec import Codec, DecodeError
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 SEEK_GAP = 200
 POLL_MS = 500
 INDEX_TIMEOUT_SECONDS = 3.0
+END_OFFSET_ATTEMPTS = 3
 
 # Called with (records read so far, records to read) while a long read goes on.
 Progress = Callable[[int, int], None]
@@ -145,7 +148,7 @@ class LogReader:
             return []
         consumer = self._consumer
         consumer.assign(list(wanted))
-        ends = consumer.end_offsets(list(wanted))
+        ends = self.end_offsets(list(wanted))
         for tp, offsets in wanted.items():
             consumer.seek(tp, min(offsets))
         found: list[Located] = []
@@ -219,7 +222,7 @@ class LogReader:
         if not tps:
             return
         consumer.assign(tps)
-        latest = consumer.end_offsets(tps)
+        latest = self.end_offsets(tps)
         ends = {tp: min(latest[tp], (ends or latest).get(tp, latest[tp])) for tp in tps}
         todo = {tp for tp in tps if starts[tp] < ends[tp]}
         total = sum(ends[tp] - starts[tp] for tp in todo)
@@ -252,6 +255,17 @@ class LogReader:
             for p in self._partitions.get(t, ())
         ]
 
+    def end_offsets(self, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
+        """The log's end now. kafka-python can drop a partition from a slow answer: ask again."""
+        for attempt in range(END_OFFSET_ATTEMPTS):
+            try:
+                return self._consumer.end_offsets(tps)
+            except (KeyError, KafkaTimeoutError):
+                if attempt == END_OFFSET_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+
     def partitions_of(self, topic: str) -> list[TopicPartition]:
         """Every partition of any topic (a changelog, say); none when it does not exist."""
         return [TopicPartition(topic, p) for p in sorted(self._consumer.partitions_for_topic(topic) or ())]
@@ -263,7 +277,7 @@ class LogReader:
         consumer = self._consumer
         if not tps:
             return {}, {}
-        latest = consumer.end_offsets(tps)
+        latest = self.end_offsets(tps)
         starts = dict.fromkeys(tps, 0)
         ends = dict(latest)
         if since is not None:
