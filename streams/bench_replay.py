@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import socket
 import statistics
 import sys
@@ -254,6 +255,7 @@ def run(small: int, large: int, repeat: int, timeout: float) -> int:
         worker.stop()
         registry.stop()
         broker.stop()
+        shutil.rmtree(home, ignore_errors=True)
     return 0
 
 
