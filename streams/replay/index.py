@@ -1,11 +1,11 @@
 """The case index: where in the log each case's (and issue's) events are, kept by the worker.
 
 An agent reads every event topic through the runtime's per-record path (so an event id is indexed
-once) and appends the record's position to its case's entry in the ``case-index`` table, and the
-case to its subject's entry in ``subject-index``. Both tables are backed by compacted changelog
-topics, so the index survives restarts. Kafka cannot look a key up, so the worker answers lookups
-over HTTP from the tables it holds (Kafka Streams calls this an interactive query); replay then
-fetches exactly those offsets instead of scanning every topic from zero.
+once) and appends the record's position, and the event's subject, to its case's entry in the
+``case-index`` table, backed by a compacted changelog topic, so the index survives restarts.
+Kafka cannot look a key up, so the worker answers lookups over HTTP from the table it holds
+(Kafka Streams calls this an interactive query); replay then fetches exactly those offsets
+instead of scanning every topic from zero.
 
     GET /cases/{case_id}      {"entry": {"positions": [[topic, partition, offset], …], …} | null, …}
     GET /subjects/{subject}   {"cases": [case_id, …], …}
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -34,12 +35,11 @@ log = logging.getLogger(__name__)
 
 INDEXER = "case_index"
 CASE_TABLE = "case-index"
-SUBJECT_TABLE = "subject-index"
 SETTING = "ONETHING_INDEX_PORT"
 
 
 def new_entry() -> dict[str, Any]:
-    return {"positions": [], "subject": None, "first_at": None, "last_at": None}
+    return {"positions": [], "subject": None, "subjects": [], "first_at": None, "last_at": None}
 
 
 def add_position(entry: dict[str, Any] | None, event: Event, partition: int, offset: int) -> dict[str, Any]:
@@ -51,17 +51,21 @@ def add_position(entry: dict[str, Any] | None, event: Event, partition: int, off
     at = millis(event.envelope["occurred_at"])
     if entry["last_at"] is None or at >= entry["last_at"]:
         entry["subject"] = event.subject  # a citizen token until the enterprise's USCC exists
+    if event.subject and event.subject not in entry.get("subjects", []):
+        entry["subjects"] = [*entry.get("subjects", []), event.subject]
     entry["first_at"] = at if entry["first_at"] is None else min(entry["first_at"], at)
     entry["last_at"] = at if entry["last_at"] is None else max(entry["last_at"], at)
     return entry
 
 
-def add_case(cases: list[str] | None, case_id: str) -> list[str] | None:
-    """The subject's case list with ``case_id``, or None when it is already there."""
-    cases = list(cases or ())
-    if case_id in cases:
-        return None
-    return [*cases, case_id]
+def cases_of(entries: Iterable[tuple[str, dict[str, Any]]], subject: str) -> list[str]:
+    """The cases a subject appears in, oldest first."""
+    found = [
+        (entry.get("first_at") or 0, case_id)
+        for case_id, entry in entries
+        if subject in entry.get("subjects", ())
+    ]
+    return [case_id for _, case_id in sorted(found)]
 
 
 def add_case_index(worker: Worker) -> None:
@@ -70,7 +74,6 @@ def add_case_index(worker: Worker) -> None:
 
     app, catalog = worker.app, worker.connection.catalog
     cases = app.Table(CASE_TABLE, schema=TABLE_SCHEMA)
-    subjects = app.Table(SUBJECT_TABLE, schema=TABLE_SCHEMA)
 
     async def index(event: Event) -> Step:
         source = CURRENT_SOURCE.get()
@@ -79,10 +82,6 @@ def add_case_index(worker: Worker) -> None:
         step = Step()
         entry = add_position(cases.get(event.case_id), event, source.partition, source.offset)
         step.write(cases, event.case_id, entry)
-        if event.subject:
-            listed = add_case(subjects.get(event.subject), event.case_id)
-            if listed is not None:
-                step.write(subjects, event.subject, listed)
         return step
 
     worker.add_agent(INDEXER, sorted(c.topic for c in catalog), index)
@@ -104,7 +103,9 @@ def add_case_index(worker: Worker) -> None:
         return answer({"entry": cases.get(request.match_info["key"])})
 
     async def subject(request: web.Request) -> web.Response:
-        return answer({"cases": subjects.get(request.match_info["key"]) or []})
+        # Kept in the case entries, not a table of its own: faust writes a table where the current
+        # event's partition is, so a subject's cases would be split over several partitions.
+        return answer({"cases": cases_of(list(cases.items()), request.match_info["key"])})
 
     @app.task
     async def serve_lookups() -> None:

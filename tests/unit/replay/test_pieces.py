@@ -10,7 +10,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from streams.demo import display_names
 from streams.replay import render
 from streams.replay.chain import build_chain
-from streams.replay.index import add_case, add_position
+from streams.replay.index import add_position, cases_of
 from streams.replay.reader import key_partition
 from streams.replay.rebuild import compare, in_log_order
 from tests.unit.replay.cases import restaurant_records
@@ -25,10 +25,17 @@ def test_the_index_entry_gathers_each_position_once():
     assert entry["first_at"] <= entry["last_at"] and entry["subject"] == records[-1].event.subject
 
 
-def test_a_subject_lists_each_case_once():
-    assert add_case(None, "C-1") == ["C-1"]
-    assert add_case(["C-1"], "C-2") == ["C-1", "C-2"]
-    assert add_case(["C-1", "C-2"], "C-1") is None  # nothing to write
+def test_a_subject_finds_every_case_it_appears_in_oldest_first():
+    records = restaurant_records()
+    entry = None
+    for record in records:
+        entry = add_position(entry, record.event, record.partition, record.offset)
+    token, uscc = records[0].event.subject, records[-1].event.subject
+    assert entry["subjects"] == [token, uscc]
+    later = {**entry, "first_at": entry["first_at"] + 1, "subjects": [uscc]}
+    entries = [("C-LATER", later), ("C-REPLAY", entry), ("C-OTHER", {**entry, "subjects": ["someone"]})]
+    assert cases_of(entries, uscc) == ["C-REPLAY", "C-LATER"]
+    assert cases_of(entries, token) == ["C-REPLAY"]
 
 
 def test_the_partition_is_the_one_the_workers_producer_picks():
