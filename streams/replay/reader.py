@@ -106,7 +106,9 @@ class LogReader:
     def case(self, case_id: str) -> list[Located]:
         """Every record of the case (duplicates included: the chain drops them)."""
         answer = self.ask_index("cases", case_id)
-        if answer is None:
+        if answer is None or answer.entry is None:
+            # No index, or one that does not hold this case (a new case, or another worker's
+            # partition): the case's partitions are read instead.
             return self.scan_case(case_id)
         self.used_index = True
         positions = (answer.entry or {}).get("positions") or []
