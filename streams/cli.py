@@ -27,6 +27,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.seal",
     "streams.issues.cli",
     "streams.dashboard.cli",
+    "streams.commands.replay",
 ]
 
 
@@ -167,9 +168,9 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
 
 def _case_show(args: argparse.Namespace, settings: Settings) -> int:
     from streams.demo import describe, display_names
-    from streams.eventlog import history
+    from streams.replay.select import case_history
 
-    events = history(settings, args.case_id)
+    events = case_history(settings, args.case_id)
     if not events:
         raise LookupError(f"no case {args.case_id} in the event log")
     print(f"{args.case_id}: {len(events)} events, each with the event that caused it")

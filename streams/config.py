@@ -30,6 +30,8 @@ class Settings:
     # The operators' dashboard (with /metrics and /healthz) served by `onething run`; 0 turns it off.
     dashboard_port: int = 8080
     dashboard_host: str = "127.0.0.1"
+    # The case index's lookups (`onething replay` finds a case's events there); 0 turns it off.
+    index_port: int = 18082
     # "module:attribute" departments not (yet) installed as packages, e.g. while developing one.
     extra_departments: tuple[str, ...] = ()
     # The platform clock: 1.0 is real time; 86400 runs a day per second (simulations, tests).
@@ -78,6 +80,7 @@ class Settings:
             metrics_host=env.get("ONETHING_METRICS_HOST", cls.metrics_host),
             dashboard_port=int(env.get("ONETHING_DASHBOARD_PORT", cls.dashboard_port)),
             dashboard_host=env.get("ONETHING_DASHBOARD_HOST", cls.dashboard_host),
+            index_port=int(env.get("ONETHING_INDEX_PORT", cls.index_port)),
             clock_speed=float(env.get("ONETHING_CLOCK_SPEED", cls.clock_speed)),
             clock_origin=float(env["ONETHING_CLOCK_ORIGIN"]) if env.get("ONETHING_CLOCK_ORIGIN") else None,
             extra_departments=tuple(

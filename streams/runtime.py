@@ -17,6 +17,7 @@ faust could otherwise commit an offset past a message still in flight.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -40,6 +41,7 @@ from streams.issues.wiring import add_issue_loop
 from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
+from streams.replay.index import add_case_index
 from streams.retention import PURGE_SECONDS, Purger, stamped
 from streams.seals import Keyring, issues_sealed
 from streams.security import faust_options, kafka_options
@@ -63,6 +65,8 @@ TABLE_SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json"
 
 # What an agent does with one admitted, not yet processed event. Any exception dead-letters it.
 EventHandler = Callable[[Event], Awaitable[Step]]
+# The record being processed, for the few handlers that need its position (the case index).
+CURRENT_SOURCE: contextvars.ContextVar[Source | None] = contextvars.ContextVar("source", default=None)
 
 
 def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App:
@@ -247,6 +251,7 @@ class RecordProcessor:
         self.log = logging.getLogger(f"onething.agent.{name}")
 
     async def process(self, message: Source) -> None:
+        CURRENT_SOURCE.set(message)
         try:
             event = await admit(self.codec, message.topic, message.key, message.value, expect=self.expect)
         except Refused as refused:
@@ -308,6 +313,7 @@ def run_worker(
         worker.add_tracker(flow_map)
         add_issue_loop(worker)
         add_bundle_tracker(worker)  # 一类事: a bundle completes when every member case ended
+        add_case_index(worker)  # beside the tracker: one index per deployment, not per department
     operations.install(worker, flow_map)  # named agents, case gauges, consumer lag, the dashboard
     settings = connection.settings
     topics = {topic for names in operations.agent_topics(app).values() for topic in names}

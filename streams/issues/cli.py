@@ -82,10 +82,10 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
 
 def _show(args: argparse.Namespace, settings: Settings) -> int:
     from streams import discovery
-    from streams.eventlog import history
     from streams.issues.history import describe_issue
+    from streams.replay.select import case_history
 
-    events = history(settings, args.issue_id)
+    events = case_history(settings, args.issue_id)
     if not events:
         raise LookupError(f"no issue {args.issue_id} in the event log")
     names = {d.name: d.display_name for d in discovery.departments()}

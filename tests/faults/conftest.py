@@ -32,6 +32,7 @@ def settings(broker: LocalBroker, home: Path) -> Settings:
         registry_port=shared.free_port(),
         metrics_port=shared.free_port(),
         dashboard_port=shared.free_port(),
+        index_port=shared.free_port(),
         home=home,
         extra_departments=FAULTY_DEPARTMENTS,
         # Faults make stalls likelier (faust after rebalances); the watch restarts a stalled worker.

@@ -56,6 +56,7 @@ def settings(broker: LocalBroker, home: Path) -> Settings:
         registry_port=free_port(),
         metrics_port=free_port(),
         dashboard_port=free_port(),
+        index_port=free_port(),
         home=home,
         extra_departments=("tests.integration.faulty:department",),
     )
@@ -76,6 +77,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "ONETHING_REGISTRY_PORT": str(settings.registry_port),
         "ONETHING_METRICS_PORT": str(settings.metrics_port),
         "ONETHING_DASHBOARD_PORT": str(settings.dashboard_port),
+        "ONETHING_INDEX_PORT": str(settings.index_port),
         "ONETHING_HOME": str(settings.home),
         "ONETHING_EXTRA_DEPARTMENTS": ",".join(settings.extra_departments),
         "ONETHING_STALL_SECONDS": str(settings.stall_seconds),
