@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.report",
     "streams.commands.acls",
     "streams.commands.deadletters",
+    "streams.commands.bench",
     "streams.issues.cli",
     "streams.dashboard.cli",
 ]
