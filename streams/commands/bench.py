@@ -22,6 +22,16 @@ def _figures(text: str) -> tuple[str, ...]:
     return chosen
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from streams.bench.run import FIGURES, run_bench, scale_for
 
@@ -35,6 +45,10 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         tracker_cases=args.tracker_cases,
         latency_seconds=args.latency_seconds,
     )
+    if scale.restart_small >= scale.restart_large:
+        raise ValueError(
+            f"--restart-small ({scale.restart_small:,}) must be below --restart-large ({scale.restart_large:,})"
+        )
     result = run_bench(scale=scale, bootstrap=args.bootstrap, only=args.only or FIGURES, profile=args.profile)
     print(
         json.dumps(result, ensure_ascii=False, indent=None if args.json else 2)
@@ -82,10 +96,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--only", type=_figures, help="comma-separated: codec,tracker,hop,latency,restart,replay"
     )
-    parser.add_argument("--hop-events", type=int, help="events through the one-hop measurement")
-    parser.add_argument("--tracker-cases", type=int, help="open cases for the tracker's state size")
+    parser.add_argument("--hop-events", type=_count, help="events through the one-hop measurement")
+    parser.add_argument("--tracker-cases", type=_count, help="open cases for the tracker's state size")
     parser.add_argument("--latency-seconds", type=float, help="seconds of applications per rate")
-    parser.add_argument("--restart-small", type=int, help="finished cases before the first restart")
-    parser.add_argument("--restart-large", type=int, help="finished cases before the second restart")
+    parser.add_argument("--restart-small", type=_count, help="finished cases before the first restart")
+    parser.add_argument("--restart-large", type=_count, help="finished cases before the second restart")
     parser.add_argument("--profile", type=Path, help="py-spy samples of the hop's worker, to this file")
     parser.set_defaults(func=_bench)
