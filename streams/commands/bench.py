@@ -47,7 +47,8 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     )
     if scale.restart_small >= scale.restart_large:
         raise ValueError(
-            f"--restart-small ({scale.restart_small:,}) must be below --restart-large ({scale.restart_large:,})"
+            f"--restart-small ({scale.restart_small:,}) must be below"
+            f" --restart-large ({scale.restart_large:,})"
         )
     result = run_bench(scale=scale, bootstrap=args.bootstrap, only=args.only or FIGURES, profile=args.profile)
     print(
