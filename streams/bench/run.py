@@ -19,6 +19,8 @@ from streams.flows import FlowMap
 from streams.tracker import CaseTracker
 
 FIGURES = ("codec", "tracker", "hop", "latency", "restart", "replay")
+# Measured only when asked for (`--only scale`): the hop's throughput with 1, 2 and 3 workers.
+CHOICES = (*FIGURES, "scale")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -131,16 +133,18 @@ def run_bench(
             f"tracker state with {scale.tracker_cases:,} open cases",
             lambda: measure_tracker(cases=scale.tracker_cases),
         )
-    if set(only) & {"hop", "latency", "restart", "replay"}:
-        _broker_figures(scale, bootstrap, only, profile, measured, progress)
+    extra: dict[str, Any] = {}
+    if set(only) & {"hop", "latency", "restart", "replay", "scale"}:
+        _broker_figures(scale, bootstrap, only, profile, measured, progress, extra)
     result = report(
         figures, machine=machine(), scale={**asdict(scale), "seconds": round(time.monotonic() - started)}
     )
+    result.update(extra)
     result["command"] = " ".join(["onething", "bench", *sys.argv[2:]]) if sys.argv[1:2] == ["bench"] else ""
     return result
 
 
-def _broker_figures(scale, bootstrap, only, profile, measured, progress) -> None:  # noqa: ANN001
+def _broker_figures(scale, bootstrap, only, profile, measured, progress, extra) -> None:  # noqa: ANN001
     from streams.bench.cluster import bench_cluster
     from streams.bench.hop import measure_hop
     from streams.bench.latency import latency_figures
@@ -182,6 +186,15 @@ def _broker_figures(scale, bootstrap, only, profile, measured, progress) -> None
             )
         if "replay" in only:
             measured("reading the log back against a raw consumer", lambda: measure_replay(cluster))
+        if "scale" in only:
+            from streams.bench.scale import throughput_curve
+
+            progress("bench: one hop with 1, 2 and 3 workers in one consumer group…")
+            curve = throughput_curve(cluster, events=scale.hop_events)
+            extra["horizontal_scale"] = {
+                "events_per_s_by_workers": {str(n): round(rate, 1) for n, rate in curve.items()},
+                "partitions": cluster.settings.partitions,
+            }
 
 
 def _keep(kept: list[Figure], figure: Figure) -> Figure:

@@ -13,12 +13,12 @@ from streams.terminal import table
 
 
 def _figures(text: str) -> tuple[str, ...]:
-    from streams.bench.run import FIGURES
+    from streams.bench.run import CHOICES
 
     chosen = tuple(name for name in text.split(",") if name)
-    unknown = [name for name in chosen if name not in FIGURES]
+    unknown = [name for name in chosen if name not in CHOICES]
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"choose from {', '.join(FIGURES)}")
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(CHOICES)}")
     return chosen
 
 
@@ -95,7 +95,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--bootstrap", help="use this broker instead of starting one (PLAINTEXT)")
     parser.add_argument(
-        "--only", type=_figures, help="comma-separated: codec,tracker,hop,latency,restart,replay"
+        "--only",
+        type=_figures,
+        help="comma-separated: codec,tracker,hop,latency,restart,replay (default), scale",
     )
     parser.add_argument("--hop-events", type=_count, help="events through the one-hop measurement")
     parser.add_argument("--tracker-cases", type=_count, help="open cases for the tracker's state size")
