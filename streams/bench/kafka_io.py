@@ -64,8 +64,10 @@ async def collect(
     count: int,
     timeout: float,
     keep_values: bool = False,
+    keys: set[bytes] | None = None,
 ) -> list[Seen]:
-    """Read from ``start`` until ``count`` records arrived or ``timeout`` seconds passed."""
+    """Read from ``start`` until ``count`` records arrived or ``timeout`` seconds passed; with
+    ``keys``, until ``count`` of those keys were seen (a redelivered record counts once)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     seen: list[Seen] = []

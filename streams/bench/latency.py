@@ -72,7 +72,9 @@ def keeps_pace(latencies_in_order: Sequence[float]) -> bool:
     return last <= 2 * first + NOISE_MS
 
 
-async def _run_at(cluster: BenchCluster, rate: float, seconds: float, grace: float) -> RateRun:
+async def _run_at(
+    cluster: BenchCluster, rate: float, seconds: float, grace: float, drain_timeout: float
+) -> RateRun:
     connection = cluster.connection
     bootstrap = connection.settings.bootstrap_servers
     publisher = Publisher(connection.catalog, connection.codec, producer=DESK, version="bench")
@@ -116,24 +118,24 @@ async def _run_at(cluster: BenchCluster, rate: float, seconds: float, grace: flo
         deadline = time.monotonic() + grace
         while len(completed) < count and time.monotonic() < deadline:
             await asyncio.sleep(0.2)
+        in_grace = dict(completed)
+        # A worker that fell behind finishes its backlog before the next rate is measured.
+        deadline = time.monotonic() + drain_timeout
+        while len(completed) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
     finally:
         done.set()
         await collector
         await producer.stop()
         await consumer.stop()
-    latencies = [completed[key] - at for key, at in submitted.items() if key in completed]
+    latencies = [in_grace[key] - at for key, at in submitted.items() if key in in_grace]
     return RateRun(rate, count, latencies)
 
 
-def run_at(cluster: BenchCluster, rate: float, *, seconds: float, grace: float) -> RateRun:
-    return asyncio.run(_run_at(cluster, rate, seconds, grace))
-
-
-def drain(cluster: BenchCluster, run: RateRun, *, timeout: float) -> None:
-    """Let a worker that fell behind finish its backlog before the next rate (bounded wait)."""
-    if run.completed == run.submitted:
-        return
-    time.sleep(min(timeout, (run.submitted - run.completed) / max(run.rate / 4, 1)))
+def run_at(
+    cluster: BenchCluster, rate: float, *, seconds: float, grace: float, drain_timeout: float
+) -> RateRun:
+    return asyncio.run(_run_at(cluster, rate, seconds, grace, drain_timeout))
 
 
 def search_rates(
@@ -143,16 +145,14 @@ def search_rates(
 
     From the target rate, up the ladder while sustained, else down it until one is.
     """
-    target = run_at(cluster, TARGET_RATE, seconds=seconds, grace=grace)
-    drain(cluster, target, timeout=drain_timeout)
+    target = run_at(cluster, TARGET_RATE, seconds=seconds, grace=grace, drain_timeout=drain_timeout)
     runs = [target]
     going_up = target.sustained
     steps = sorted(
         (r for r in ladder if (r > TARGET_RATE if going_up else r < TARGET_RATE)), reverse=not going_up
     )
     for rate in steps:
-        run = run_at(cluster, rate, seconds=seconds, grace=grace)
-        drain(cluster, run, timeout=drain_timeout)
+        run = run_at(cluster, rate, seconds=seconds, grace=grace, drain_timeout=drain_timeout)
         runs.append(run)
         if run.sustained != going_up:
             break

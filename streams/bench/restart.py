@@ -32,7 +32,7 @@ def finish_cases(cluster: BenchCluster, count: int, *, seed: int, timeout: float
 
     async def go() -> int:
         await kafka_io.produce(bootstrap, records)
-        seen = await kafka_io.collect(bootstrap, outcomes, count=count, timeout=timeout)
+        seen = await kafka_io.collect(bootstrap, outcomes, count=count, timeout=timeout, keys=keys)
         return len({s.key for s in seen} & keys)
 
     done = asyncio.run(go())

@@ -14,10 +14,20 @@ from typing import Any
 
 from agents.flows.restaurant import application
 from streams import discovery
-from streams.bench.figures import Figure, report
+from streams.bench.figures import Figure, Target, not_measured, report
 from streams.flows import FlowMap
 from streams.tracker import CaseTracker
 
+# Every figure's target, as its measurement declares it (for a measurement that failed).
+TARGETS: dict[str, Target] = {
+    "codec_speedup_vs_avro": Target(">=", 8),
+    "tracker_bytes_per_open_case": Target("<=", 1024, on="value"),
+    "hop_ratio_vs_raw": Target(">=", 0.5),
+    "case_latency_ms": Target("<", 250, on="value"),
+    "max_sustained_cases_per_s": Target(">=", 200, on="value"),
+    "restart_seconds": Target("<=", 1.1),
+    "replay_ratio_vs_raw": Target(">=", 0.5),
+}
 FIGURES = ("codec", "tracker", "hop", "latency", "restart", "replay")
 # Measured only when asked for (`--only scale`): the hop's throughput with 1, 2 and 3 workers.
 CHOICES = (*FIGURES, "scale")
@@ -114,10 +124,17 @@ def run_bench(
     started = time.monotonic()
     figures: list[Figure] = []
 
-    def measured(label: str, measure: Callable[[], Figure | tuple[Figure, ...]]) -> None:
+    def measured(label: str, measure: Callable[[], Figure | tuple[Figure, ...]], *names: str) -> None:
+        """Run one measurement; one that fails leaves its figures "not measured", with the reason."""
         progress(f"bench: {label}…")
         began = time.monotonic()
-        outcome = measure()
+        try:
+            outcome = measure()
+        except Exception as exc:  # the other figures are still worth having
+            progress(f"bench:   failed: {type(exc).__name__}: {exc}")
+            outcome = tuple(
+                not_measured(name, TARGETS[name], f"{type(exc).__name__}: {exc}") for name in names
+            )
         for figure in outcome if isinstance(outcome, tuple) else (outcome,):
             figures.append(figure)
             shown = "not measured" if figure.ratio is None else f"ratio {figure.ratio:.3g}"
@@ -127,11 +144,16 @@ def run_bench(
 
     # In-process figures first: no broker, no worker competing for the two cores.
     if "codec" in only:
-        measured("codec against Apache avro", lambda: measure_codec(events=scale.codec_events))
+        measured(
+            "codec against Apache avro",
+            lambda: measure_codec(events=scale.codec_events),
+            "codec_speedup_vs_avro",
+        )
     if "tracker" in only:
         measured(
             f"tracker state with {scale.tracker_cases:,} open cases",
             lambda: measure_tracker(cases=scale.tracker_cases),
+            "tracker_bytes_per_open_case",
         )
     extra: dict[str, Any] = {}
     if set(only) & {"hop", "latency", "restart", "replay", "scale"}:
@@ -159,8 +181,9 @@ def _broker_figures(scale, bootstrap, only, profile, measured, progress, extra) 
             measured(
                 "one department hop against a raw aiokafka loop",
                 lambda: _keep(hop, measure_hop(cluster, events=scale.hop_events, profile=profile)),
+                "hop_ratio_vs_raw",
             )
-            raw_hop_rate = hop[0].baseline
+            raw_hop_rate = hop[0].baseline if hop else None
         if "latency" in only:
 
             def latency() -> tuple[Figure, Figure]:
@@ -178,23 +201,36 @@ def _broker_figures(scale, bootstrap, only, profile, measured, progress, extra) 
                 finally:
                     worker.stop()
 
-            measured("restaurant cases end to end at a sustained rate", latency)
+            measured(
+                "restaurant cases end to end at a sustained rate",
+                latency,
+                "case_latency_ms",
+                "max_sustained_cases_per_s",
+            )
         if "restart" in only:
             measured(
                 f"restart after {scale.restart_large:,} against {scale.restart_small:,} finished cases",
                 lambda: measure_restart(cluster, small=scale.restart_small, large=scale.restart_large),
+                "restart_seconds",
             )
         if "replay" in only:
-            measured("reading the log back against a raw consumer", lambda: measure_replay(cluster))
+            measured(
+                "reading the log back against a raw consumer",
+                lambda: measure_replay(cluster),
+                "replay_ratio_vs_raw",
+            )
         if "scale" in only:
             from streams.bench.scale import throughput_curve
 
             progress("bench: one hop with 1, 2 and 3 workers in one consumer group…")
-            curve = throughput_curve(cluster, events=scale.hop_events)
-            extra["horizontal_scale"] = {
-                "events_per_s_by_workers": {str(n): round(rate, 1) for n, rate in curve.items()},
-                "partitions": cluster.settings.partitions,
-            }
+            try:
+                curve = throughput_curve(cluster, events=scale.hop_events)
+                extra["horizontal_scale"] = {
+                    "events_per_s_by_workers": {str(n): round(rate, 1) for n, rate in curve.items()},
+                    "partitions": cluster.settings.partitions,
+                }
+            except Exception as exc:
+                extra["horizontal_scale"] = {"not_measured": f"{type(exc).__name__}: {exc}"}
 
 
 def _keep(kept: list[Figure], figure: Figure) -> Figure:
