@@ -56,3 +56,18 @@ def test_the_table_shows_every_figure_and_how_many_targets_were_met():
     assert "hop_ratio_vs_raw" in lines[2] and "0.6" in lines[2] and lines[2].endswith("yes")
     assert "not measured" in lines[3] and lines[3].endswith("no")
     assert lines[-1].startswith("1 of 2 targets met")
+
+
+def test_a_measurement_that_fails_is_reported_not_measured_with_its_reason(monkeypatch):
+    import streams.bench.codec_speed as codec_speed
+    from streams.bench.run import run_bench
+
+    def broken(**_: object) -> Figure:
+        raise RuntimeError("the codec fell over")
+
+    monkeypatch.setattr(codec_speed, "measure_codec", broken)
+    result = run_bench(scale=QUICK, only=("codec",), progress=lambda line: None)
+    codec = result["figures"]["codec_speedup_vs_avro"]
+    assert codec["value"] == "not measured" and codec["met"] is False
+    assert codec["why"] == "RuntimeError: the codec fell over"
+    assert codec["target"] == "ratio >= 8"
