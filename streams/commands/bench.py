@@ -50,6 +50,8 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
             f"--restart-small ({scale.restart_small:,}) must be below"
             f" --restart-large ({scale.restart_large:,})"
         )
+    if args.profile is not None and not spy_available():
+        raise LookupError("--profile needs py-spy: pip install -e '.[bench]'")
     result = run_bench(scale=scale, bootstrap=args.bootstrap, only=args.only or FIGURES, profile=args.profile)
     print(
         json.dumps(result, ensure_ascii=False, indent=None if args.json else 2)
@@ -57,6 +59,13 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         else render(result)
     )
     return 0
+
+
+def spy_available() -> bool:
+    import shutil
+    import sys
+
+    return bool(shutil.which("py-spy") or Path(sys.executable).with_name("py-spy").exists())
 
 
 def render(result: dict[str, Any]) -> str:
