@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from random import Random
 
-from agents.flows.applicants import citizen
-from agents.flows.restaurant import application
 from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
 from streams.bench.figures import Figure, Target
 from streams.bench.raw_hop import READY, SOURCE, TARGET
+from streams.bench.restaurant import application
+from streams.department import REJECTED
 from streams.events import NewEvent
 from streams.publisher import Publisher
 from streams.service_desk import DESK, new_case_id
@@ -35,26 +35,26 @@ RAW_OUTPUT_TOPIC = "onething-bench.raw-hop.out"
 
 
 def applications(cluster: BenchCluster, count: int, *, seed: int = 7) -> list[tuple[str, bytes, bytes]]:
-    """``count`` complete, eligible restaurant applications as (topic, key, value), pre-encoded."""
+    """``count`` restaurant applications as (topic, key, value), pre-encoded."""
     connection = cluster.connection
     publisher = Publisher(connection.catalog, connection.codec, producer=DESK, version="bench")
     rng = Random(seed)
     records = []
     for _ in range(count):
-        person = citizen(rng)
-        new = NewEvent("RestaurantApplicationSubmitted", application(legal_representative=person), person)
+        payload, subject = application(rng)
+        new = NewEvent("RestaurantApplicationSubmitted", payload, subject)
         built = publisher.build(new, cause=None, case_id=new_case_id("BENCH"))
         records.append((built.topic, built.key, built.value))
     return records
 
 
 def _rate_through(
-    cluster: BenchCluster, output_topic: str, records: list, timeout: float
+    cluster: BenchCluster, output_topics: list[str], records: list, timeout: float
 ) -> tuple[float, int]:
     """Produce ``records`` and read the hop's outputs; (events/s, outputs seen)."""
     bootstrap = cluster.settings.bootstrap_servers
 
-    start = kafka_io.end_offsets(bootstrap, [output_topic])
+    start = kafka_io.end_offsets(bootstrap, output_topics)
 
     async def go() -> list[kafka_io.Seen]:
         await kafka_io.produce(bootstrap, records)
@@ -63,22 +63,27 @@ def _rate_through(
     seen = asyncio.run(go())
     if len(seen) < len(records):
         raise RuntimeError(
-            f"only {len(seen)} of {len(records)} hop outputs on {output_topic} in {timeout:.0f} s"
+            f"only {len(seen)} of {len(records)} hop outputs on {', '.join(output_topics)} in {timeout:.0f} s"
         )
     return kafka_io.span_rate(seen) or 0.0, len(seen)
+
+
+def hop_outputs(cluster: BenchCluster) -> list[str]:
+    """Where the department answers an application: a licence, or a rejection (materials short)."""
+    catalog = cluster.connection.catalog
+    return [catalog[TARGET].topic, catalog[REJECTED].topic]
 
 
 def platform_rate(
     cluster: BenchCluster, events: int, *, timeout: float, profile: Path | None = None
 ) -> float:
     """The worker's rate; with ``profile``, py-spy samples the worker meanwhile into that file."""
-    topic = cluster.connection.catalog[TARGET].topic
     app_id = f"bench-hop-{uuid.uuid4().hex[:8]}"
     worker = cluster.worker("--departments", DEPARTMENT, "--no-tracker", app_id=app_id)
     records = applications(cluster, events)
     try:
         with sampling(worker.pid, profile):
-            rate, _ = _rate_through(cluster, topic, records, timeout)
+            rate, _ = _rate_through(cluster, hop_outputs(cluster), records, timeout)
     finally:
         worker.stop()
     return rate
@@ -127,7 +132,7 @@ def raw_rate(cluster: BenchCluster, events: int, *, timeout: float) -> float:
         line = process.stdout.readline() if process.stdout else ""
         if READY not in line:
             raise RuntimeError("the raw hop loop did not start")
-        rate, _ = _rate_through(cluster, RAW_OUTPUT_TOPIC, applications(cluster, events, seed=8), timeout)
+        rate, _ = _rate_through(cluster, [RAW_OUTPUT_TOPIC], applications(cluster, events, seed=8), timeout)
     finally:
         process.terminate()
         try:

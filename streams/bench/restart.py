@@ -16,17 +16,17 @@ from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
 from streams.bench.figures import Figure, Target
 from streams.bench.hop import applications
+from streams.bench.restaurant import OUTCOMES
 from streams.worker_process import WorkerProcess
 
 # "No more than after 1,000", with room for the noise of a shared 2-core machine.
 TARGET = Target("<=", 1.1)
-COMPLETED = "CaseCompleted"
 
 
 def finish_cases(cluster: BenchCluster, count: int, *, seed: int, timeout: float) -> int:
-    """Publish ``count`` restaurant applications at once and wait for their CaseCompleted."""
+    """Publish ``count`` restaurant applications at once and wait for each case's outcome."""
     bootstrap = cluster.settings.bootstrap_servers
-    outcomes = kafka_io.end_offsets(bootstrap, [cluster.connection.catalog[COMPLETED].topic])
+    outcomes = kafka_io.end_offsets(bootstrap, [cluster.connection.catalog[o].topic for o in OUTCOMES])
     records = applications(cluster, count, seed=seed)
     keys = {key for _, key, _ in records}
 
@@ -37,7 +37,7 @@ def finish_cases(cluster: BenchCluster, count: int, *, seed: int, timeout: float
 
     done = asyncio.run(go())
     if done < count:
-        raise RuntimeError(f"only {done} of {count} cases completed within {timeout:.0f} s")
+        raise RuntimeError(f"only {done} of {count} cases ended within {timeout:.0f} s")
     return done
 
 

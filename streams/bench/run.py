@@ -10,11 +10,12 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from random import Random
 from typing import Any
 
-from agents.flows.restaurant import application
 from streams import discovery
 from streams.bench.figures import Figure, Target, not_measured, report
+from streams.bench.restaurant import application, restaurant_flow
 from streams.flows import FlowMap
 from streams.tracker import CaseTracker
 
@@ -79,15 +80,16 @@ def scale_for(*, quick: bool, **overrides: Any) -> Scale:
     return replace(QUICK if quick else FULL, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def consumptions_per_case(flow_name: str = "open_restaurant") -> int:
-    """How many times a typical case's events are consumed: by each department a matter of which
-    they trigger, and by the tracker."""
+def consumptions_per_case() -> int:
+    """How many times a typical completed restaurant case's events are consumed: by each department
+    a matter of which they trigger, and by the tracker."""
     flows = discovery.flows()
     departments = discovery.departments()
     flow_map = FlowMap(flows, departments)
-    flow = flow_map.flows[flow_name]
+    flow = flow_map.flows[restaurant_flow().name]
+    payload, _ = application(Random(1))
     events = [flow.application] + [
-        flow_map.matters[key].done for key in flow_map.required_matters(flow, application())
+        flow_map.matters[key].done for key in flow_map.required_matters(flow, payload)
     ]
     tracked = CaseTracker(flow_map, publisher=None).event_types  # type: ignore[arg-type]
     consumed = 0

@@ -10,7 +10,7 @@ import time
 import uuid
 
 from streams.bench.cluster import BenchCluster
-from streams.bench.hop import DEPARTMENT, TARGET, _rate_through, applications
+from streams.bench.hop import DEPARTMENT, _rate_through, applications, hop_outputs
 
 SETTLE_SECONDS = 10.0
 
@@ -24,8 +24,9 @@ def rate_with_workers(cluster: BenchCluster, workers: int, *, events: int, timeo
     # Each new member makes the group rebalance; let the last rebalance settle before measuring.
     time.sleep(SETTLE_SECONDS if workers > 1 else 0)
     try:
-        topic = cluster.connection.catalog[TARGET].topic
-        rate, _ = _rate_through(cluster, topic, applications(cluster, events, seed=20 + workers), timeout)
+        rate, _ = _rate_through(
+            cluster, hop_outputs(cluster), applications(cluster, events, seed=20 + workers), timeout
+        )
         return rate
     finally:
         for worker in started:

@@ -15,10 +15,9 @@ import tracemalloc
 from random import Random
 from typing import Any
 
-from agents.flows.applicants import citizen
-from agents.flows.restaurant import application
 from streams import discovery
 from streams.bench.figures import Figure, Target
+from streams.bench.restaurant import application
 from streams.bench.samples import offline_codec
 from streams.contracts import default_catalog
 from streams.events import NewEvent
@@ -44,10 +43,9 @@ def open_case_states(count: int, *, seed: int = 5) -> tuple[dict[str, str], int]
     event_bytes = 0
     for number in range(count):
         case_id = f"OR-{number:012d}"
-        person = citizen(rng)
-        payload = application(legal_representative=person, business_name=f"面馆{number}")
+        payload, subject = application(rng)
         applied = desk.build(
-            NewEvent("RestaurantApplicationSubmitted", payload, person), cause=None, case_id=case_id
+            NewEvent("RestaurantApplicationSubmitted", payload, subject), cause=None, case_id=case_id
         )
         uscc = make_uscc(case_id)
         licensed = licensing.build(

@@ -39,3 +39,10 @@ def test_the_rate_between_the_first_and_last_output():
     assert span_rate(seen) == 2.0
     assert span_rate(seen[:1]) is None
     assert span_rate([Seen(b"k", 5), Seen(b"k", 5)]) is None
+
+
+def test_rejected_cases_end_the_run_but_only_completed_ones_have_a_latency():
+    run = RateRun(100, 10, [30.0] * 8, ended=10)
+    assert run.sustained
+    assert run.summary()["rejected"] == 2 and run.summary()["completed"] == 8
+    assert not RateRun(100, 10, [30.0] * 8, ended=9).sustained
