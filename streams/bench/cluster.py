@@ -40,6 +40,15 @@ class BenchCluster:
     def __init__(self, *, bootstrap: str | None = None, partitions: int = 3) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="onething-bench-"))
         self.broker: LocalBroker | None = None
+        self.registry: RegistryProcess | None = None
+        self._workers: list[WorkerProcess] = []
+        try:
+            self._start(bootstrap, partitions)
+        except BaseException:
+            self.close()  # a half-started cluster stops what it started
+            raise
+
+    def _start(self, bootstrap: str | None, partitions: int) -> None:
         if bootstrap is None:
             self.broker = LocalBroker(
                 home=self.home,
@@ -60,7 +69,6 @@ class BenchCluster:
         self.registry = RegistryProcess(self.settings)
         self.registry.start()
         self.connection: Connection = connect(self.settings)
-        self._workers: list[WorkerProcess] = []
 
     def worker(self, *args: str, app_id: str, name: str | None = None) -> WorkerProcess:
         """A started and ready `onething run` in consumer group ``app_id``.
@@ -75,8 +83,8 @@ class BenchCluster:
             args=(*args, "--app-id", app_id),
         )
         process.start()
+        self._workers.append(process)  # stopped on close even if it never gets ready
         process.wait_ready(timeout=180)
-        self._workers.append(process)
         return process
 
     def worker_env(self) -> dict[str, str]:
@@ -117,8 +125,9 @@ class BenchCluster:
 
     def close(self) -> None:
         self.stop_workers()
-        with contextlib.suppress(Exception):
-            self.registry.stop()
+        if self.registry is not None:
+            with contextlib.suppress(Exception):
+                self.registry.stop()
         if self.broker is not None:
             self.broker.stop()
         shutil.rmtree(self.home, ignore_errors=True)
