@@ -34,6 +34,7 @@ LATENCY_TARGET = Target("<", 250, on="value")
 SUSTAINED_TARGET = Target(">=", TARGET_RATE, on="value")
 # Queue growth allowance: last-quarter median may exceed twice the first quarter's by this much.
 NOISE_MS = 50.0
+WARM_UP_RATE, WARM_UP_SECONDS = 20.0, 3.0
 # The restaurant flow's critical path in hops: application → licence → permits → CaseCompleted.
 CRITICAL_PATH_HOPS = 3
 
@@ -215,6 +216,9 @@ def latency_figures(
     consumptions_per_case: int,
 ) -> tuple[Figure, Figure]:
     round_trip = raw_round_trip_ms(cluster)
+    # A worker just started is slow on its first cases (connections, schema ids, first fetches):
+    # a slow start would make any later queue look flat. Warm it up, unmeasured.
+    run_at(cluster, WARM_UP_RATE, seconds=WARM_UP_SECONDS, grace=grace, drain_timeout=drain_timeout)
     target, runs = search_rates(
         cluster, seconds=seconds, grace=grace, ladder=ladder, drain_timeout=drain_timeout
     )
