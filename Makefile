@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-faults test-tools lint broker-up broker-down clean
+.PHONY: install demo test test-faults test-tools lint bench bench-quick broker-up broker-down clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ test-tools:
 	elif [ -n "$$missing" ]; then \
 		echo "missing:$$missing (sudo apt-get install$$missing); their tests will skip"; \
 	fi
+
+# Performance against raw Kafka and Apache Avro, each figure a ratio from the same run (not a test:
+# it never fails on a missed target). Starts a broker of its own; the full run takes hours.
+bench: install
+	$(BIN)/onething broker install
+	$(BIN)/onething bench --json
+
+bench-quick: install
+	$(BIN)/onething broker install
+	$(BIN)/onething bench --quick --json
 
 lint: install
 	$(BIN)/ruff check streams agents tests

@@ -25,6 +25,7 @@ COMMAND_MODULES: list[str] = [
     "streams.commands.acls",
     "streams.commands.deadletters",
     "streams.commands.seal",
+    "streams.commands.bench",
     "streams.issues.cli",
     "streams.dashboard.cli",
     "streams.commands.replay",

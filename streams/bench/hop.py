@@ -1,0 +1,166 @@
+"""Events per second through one department hop: the real runtime against a raw aiokafka loop.
+
+The hop is market_regulation's business licence: a restaurant application in, a licence out.
+Each side runs as its own process, ready before the applications are produced; its rate is taken
+from the timestamps of its first and last output, so start-up does not count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from random import Random
+
+from streams.bench import kafka_io
+from streams.bench.cluster import BenchCluster
+from streams.bench.figures import Figure, Target
+from streams.bench.raw_hop import READY, SOURCE, TARGET
+from streams.bench.restaurant import application
+from streams.department import REJECTED
+from streams.events import NewEvent
+from streams.publisher import Publisher
+from streams.service_desk import DESK, new_case_id
+
+TARGET_RATIO = Target(">=", 0.5)
+DEPARTMENT = "market_regulation"
+RAW_OUTPUT_TOPIC = "onething-bench.raw-hop.out"
+
+
+def applications(cluster: BenchCluster, count: int, *, seed: int = 7) -> list[tuple[str, bytes, bytes]]:
+    """``count`` restaurant applications as (topic, key, value), pre-encoded."""
+    connection = cluster.connection
+    publisher = Publisher(connection.catalog, connection.codec, producer=DESK, version="bench")
+    rng = Random(seed)
+    records = []
+    for _ in range(count):
+        payload, subject = application(rng)
+        new = NewEvent("RestaurantApplicationSubmitted", payload, subject)
+        built = publisher.build(new, cause=None, case_id=new_case_id("BENCH"))
+        records.append((built.topic, built.key, built.value))
+    return records
+
+
+def _rate_through(
+    cluster: BenchCluster, output_topics: list[str], records: list, timeout: float
+) -> tuple[float, int]:
+    """Produce ``records`` and read the hop's outputs; (events/s, outputs seen)."""
+    bootstrap = cluster.settings.bootstrap_servers
+
+    start = kafka_io.end_offsets(bootstrap, output_topics)
+
+    async def go() -> list[kafka_io.Seen]:
+        await kafka_io.produce(bootstrap, records)
+        return await kafka_io.collect(bootstrap, start, count=len(records), timeout=timeout)
+
+    seen = asyncio.run(go())
+    if len(seen) < len(records):
+        raise RuntimeError(
+            f"only {len(seen)} of {len(records)} hop outputs on {', '.join(output_topics)} in {timeout:.0f} s"
+        )
+    return kafka_io.span_rate(seen) or 0.0, len(seen)
+
+
+def hop_outputs(cluster: BenchCluster) -> list[str]:
+    """Where the department answers an application: a licence, or a rejection (materials short)."""
+    catalog = cluster.connection.catalog
+    return [catalog[TARGET].topic, catalog[REJECTED].topic]
+
+
+def platform_rate(
+    cluster: BenchCluster, events: int, *, timeout: float, profile: Path | None = None
+) -> float:
+    """The worker's rate; with ``profile``, py-spy samples the worker meanwhile into that file."""
+    app_id = f"bench-hop-{uuid.uuid4().hex[:8]}"
+    worker = cluster.worker("--departments", DEPARTMENT, "--no-tracker", app_id=app_id)
+    records = applications(cluster, events)
+    try:
+        with sampling(worker.pid, profile):
+            rate, _ = _rate_through(cluster, hop_outputs(cluster), records, timeout)
+    finally:
+        worker.stop()
+    return rate
+
+
+@contextlib.contextmanager
+def sampling(pid: int | None, output: Path | None) -> Iterator[None]:
+    """py-spy (the ``bench`` extra) recording ``pid`` as flame-graph text while the block runs."""
+    if output is None or pid is None:
+        yield
+        return
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    recorder = subprocess.Popen(
+        [spy, "record", "--pid", str(pid), "--format", "raw", "--output", str(output), "--rate", "200"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        recorder.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+        try:
+            recorder.wait(30)
+        except subprocess.TimeoutExpired:
+            recorder.kill()
+
+
+def raw_rate(cluster: BenchCluster, events: int, *, timeout: float) -> float:
+    bootstrap = cluster.settings.bootstrap_servers
+    catalog = cluster.connection.catalog
+    kafka_io.ensure_topic(bootstrap, RAW_OUTPUT_TOPIC, partitions=cluster.settings.partitions)
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streams.bench.raw_hop",
+            "--bootstrap", bootstrap,
+            "--source", catalog[SOURCE].topic,
+            "--target", RAW_OUTPUT_TOPIC,
+            "--group", f"bench-raw-hop-{uuid.uuid4().hex[:8]}",
+            "--schema-id", str(cluster.connection.codec.schema_id(TARGET)),
+            "--partitions", str(cluster.settings.partitions),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        line = process.stdout.readline() if process.stdout else ""
+        if READY not in line:
+            raise RuntimeError("the raw hop loop did not start")
+        rate, _ = _rate_through(cluster, [RAW_OUTPUT_TOPIC], applications(cluster, events, seed=8), timeout)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return rate
+
+
+def measure_hop(
+    cluster: BenchCluster, *, events: int, timeout: float = 600, profile: Path | None = None
+) -> Figure:
+    """The figure from unprofiled runs; with ``profile``, one more platform run under py-spy
+    (sampling slows the worker, so its rate is reported apart and never as the figure)."""
+    started = time.monotonic()
+    ours = platform_rate(cluster, events, timeout=timeout)
+    theirs = raw_rate(cluster, events, timeout=timeout)
+    details: dict[str, float | int | str] = {"events": events}
+    if profile is not None:
+        details["profiled_events_per_s"] = platform_rate(cluster, events, timeout=timeout, profile=profile)
+        details["profile"] = str(profile)
+    details["seconds"] = time.monotonic() - started
+    return Figure(
+        "hop_ratio_vs_raw",
+        ours,
+        theirs,
+        TARGET_RATIO,
+        unit="events/s through market_regulation's licence matter (one worker process)",
+        baseline_is="a plain aiokafka loop: decode, build the licence, encode, produce (acks=all), commit",
+        details=details,
+    )

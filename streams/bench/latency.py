@@ -1,0 +1,249 @@
+"""开办餐饮店 end to end: from the application to CaseCompleted, at a sustained rate.
+
+Applications are the flow's own samples, so about one in five ends in CaseRejected: those count
+as ended (a sustained rate must end every case) but not in the latency, which is to completion.
+
+Applications are published at a steady rate (each built when it is sent, so its time is the
+submission time); CaseCompleted records are read as they come. A rate is *sustained* when every
+case completes within the grace period and the queue does not grow: the last quarter of cases
+waits no more than twice as long as the first quarter (plus a little for noise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from random import Random
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from streams.bench import kafka_io
+from streams.bench.cluster import BenchCluster
+from streams.bench.figures import Figure, Target, percentile
+from streams.bench.restaurant import OUTCOMES, application
+from streams.events import NewEvent
+from streams.publisher import Publisher
+from streams.service_desk import DESK, new_case_id
+
+APPLICATION = "RestaurantApplicationSubmitted"
+COMPLETED = "CaseCompleted"
+TARGET_RATE = 200.0
+LATENCY_TARGET = Target("<", 250, on="value")
+SUSTAINED_TARGET = Target(">=", TARGET_RATE, on="value")
+# Queue growth allowance: last-quarter median may exceed twice the first quarter's by this much.
+NOISE_MS = 50.0
+WARM_UP_RATE, WARM_UP_SECONDS = 20.0, 3.0
+# The restaurant flow's critical path in hops: application → licence → permits → CaseCompleted.
+CRITICAL_PATH_HOPS = 3
+
+
+@dataclass(frozen=True)
+class RateRun:
+    rate: float
+    submitted: int
+    latencies_ms: list[float]  # completed cases, in submission order
+    # Cases that ended within the grace period, rejected ones included (None: as many as completed).
+    ended: int | None = None
+
+    @property
+    def completed(self) -> int:
+        return len(self.latencies_ms)
+
+    @property
+    def sustained(self) -> bool:
+        ended = self.completed if self.ended is None else self.ended
+        return ended == self.submitted and keeps_pace(self.latencies_ms)
+
+    def summary(self) -> dict[str, float | int | bool | None]:
+        have = bool(self.latencies_ms)
+        return {
+            "rate_cases_per_s": self.rate,
+            "submitted": self.submitted,
+            "completed": self.completed,
+            "rejected": (self.ended - self.completed) if self.ended is not None else 0,
+            "p50_ms": percentile(self.latencies_ms, 0.5) if have else None,
+            "p99_ms": percentile(self.latencies_ms, 0.99) if have else None,
+            "sustained": self.sustained,
+        }
+
+
+def keeps_pace(latencies_in_order: Sequence[float]) -> bool:
+    """Whether waiting stayed flat over the run (a growing queue makes later cases wait longer)."""
+    if len(latencies_in_order) < 8:
+        return bool(latencies_in_order)
+    quarter = len(latencies_in_order) // 4
+    first = percentile(latencies_in_order[:quarter], 0.5)
+    last = percentile(latencies_in_order[-quarter:], 0.5)
+    return last <= 2 * first + NOISE_MS
+
+
+async def _run_at(
+    cluster: BenchCluster, rate: float, seconds: float, grace: float, drain_timeout: float
+) -> RateRun:
+    connection = cluster.connection
+    bootstrap = connection.settings.bootstrap_servers
+    publisher = Publisher(connection.catalog, connection.codec, producer=DESK, version="bench")
+    outcomes = kafka_io.end_offsets(bootstrap, [connection.catalog[o].topic for o in OUTCOMES])
+    completed_topic = connection.catalog[COMPLETED].topic
+    rng = Random(int(rate))
+    count = max(1, int(rate * seconds))
+    submitted: dict[bytes, float] = {}
+    completed: dict[bytes, float] = {}
+    ended: set[bytes] = set()
+    done = asyncio.Event()
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=1)
+    await consumer.start()
+    await producer.start()
+
+    async def collect() -> None:
+        consumer.assign(list(outcomes))
+        for tp, offset in outcomes.items():
+            consumer.seek(tp, offset)
+        while not done.is_set():
+            batches = await consumer.getmany(timeout_ms=100)
+            for records in batches.values():
+                for record in records:
+                    if record.key in submitted:
+                        ended.add(record.key)
+                        if record.topic == completed_topic:
+                            completed.setdefault(record.key, record.timestamp)
+
+    collector = asyncio.create_task(collect())
+    try:
+        started = time.monotonic()
+        futures = []
+        for number in range(count):
+            pause = started + number / rate - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            payload, subject = application(rng)
+            new = NewEvent(APPLICATION, payload, subject)
+            record = publisher.build(new, cause=None, case_id=new_case_id("BENCH"))
+            submitted[record.key] = record.event.envelope["occurred_at"]
+            futures.append(await producer.send(record.topic, record.value, key=record.key))
+        await asyncio.gather(*futures)
+        deadline = time.monotonic() + grace
+        while len(ended) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+        in_grace, ended_in_grace = dict(completed), len(ended)
+        # A worker that fell behind finishes its backlog before the next rate is measured.
+        deadline = time.monotonic() + drain_timeout
+        while len(ended) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
+    finally:
+        done.set()
+        await collector
+        await producer.stop()
+        await consumer.stop()
+    latencies = [in_grace[key] - at for key, at in submitted.items() if key in in_grace]
+    return RateRun(rate, count, latencies, ended_in_grace)
+
+
+def run_at(
+    cluster: BenchCluster, rate: float, *, seconds: float, grace: float, drain_timeout: float
+) -> RateRun:
+    return asyncio.run(_run_at(cluster, rate, seconds, grace, drain_timeout))
+
+
+def search_rates(
+    cluster: BenchCluster, *, seconds: float, grace: float, ladder: Sequence[float], drain_timeout: float
+) -> tuple[RateRun, list[RateRun]]:
+    """The run at the target rate, and every run of the search for the highest sustained rate.
+
+    From the target rate, up the ladder while sustained, else down it until one is.
+    """
+    target = run_at(cluster, TARGET_RATE, seconds=seconds, grace=grace, drain_timeout=drain_timeout)
+    runs = [target]
+    going_up = target.sustained
+    steps = sorted(
+        (r for r in ladder if (r > TARGET_RATE if going_up else r < TARGET_RATE)), reverse=not going_up
+    )
+    for rate in steps:
+        run = run_at(cluster, rate, seconds=seconds, grace=grace, drain_timeout=drain_timeout)
+        runs.append(run)
+        if run.sustained != going_up:
+            break
+    return target, runs
+
+
+def max_sustained(runs: Sequence[RateRun]) -> float:
+    return max((r.rate for r in runs if r.sustained), default=0.0)
+
+
+def raw_round_trip_ms(cluster: BenchCluster, *, samples: int = 200) -> float:
+    """p99 of one produce → consume round trip with plain aiokafka on the same broker (acks=all)."""
+    return asyncio.run(_round_trips(cluster.settings.bootstrap_servers, samples))
+
+
+async def _round_trips(bootstrap: str, samples: int) -> float:
+    topic = "onething-bench.round-trip"
+    kafka_io.ensure_topic(bootstrap, topic, partitions=1)
+    start = kafka_io.end_offsets(bootstrap, [topic])
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await consumer.start()
+    await producer.start()
+    try:
+        consumer.assign(list(start))
+        for tp, offset in start.items():
+            consumer.seek(tp, offset)
+        trips = []
+        for number in range(samples + 10):
+            sent = time.perf_counter()
+            await producer.send_and_wait(topic, b"%d" % number)
+            while not await consumer.getmany(timeout_ms=1000):
+                pass
+            if number >= 10:  # the first few warm the connections
+                trips.append((time.perf_counter() - sent) * 1000)
+        return percentile(trips, 0.99)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+
+
+def latency_figures(
+    cluster: BenchCluster,
+    *,
+    seconds: float,
+    grace: float,
+    ladder: Sequence[float],
+    drain_timeout: float,
+    raw_hop_rate: float | None,
+    consumptions_per_case: int,
+) -> tuple[Figure, Figure]:
+    round_trip = raw_round_trip_ms(cluster)
+    # A worker just started is slow on its first cases (connections, schema ids, first fetches):
+    # a slow start would make any later queue look flat. Warm it up, unmeasured.
+    run_at(cluster, WARM_UP_RATE, seconds=WARM_UP_SECONDS, grace=grace, drain_timeout=drain_timeout)
+    target, runs = search_rates(
+        cluster, seconds=seconds, grace=grace, ladder=ladder, drain_timeout=drain_timeout
+    )
+    at_target = target.summary()
+    latency = Figure(
+        "case_latency_ms",
+        at_target["p99_ms"],  # type: ignore[arg-type]
+        round_trip * CRITICAL_PATH_HOPS,
+        LATENCY_TARGET,
+        unit=f"ms from application to CaseCompleted, p99 at {TARGET_RATE:g} applications/s",
+        baseline_is=(
+            f"{CRITICAL_PATH_HOPS} raw aiokafka produce→consume round trips (p99): the flow's critical path"
+        ),
+        details={**at_target, "seconds": seconds},
+    )
+    sustained = Figure(
+        "max_sustained_cases_per_s",
+        max_sustained(runs),
+        raw_hop_rate / consumptions_per_case if raw_hop_rate else None,
+        SUSTAINED_TARGET,
+        unit="restaurant cases/s completed without a growing queue (one worker)",
+        baseline_is=(
+            f"the raw hop loop's events/s divided by the {consumptions_per_case} events a restaurant"
+            " case has consumed (departments and tracker)"
+        ),
+        details={"runs": [r.summary() for r in runs]},
+    )
+    return latency, sustained

@@ -1,0 +1,77 @@
+"""How long a worker takes to come back after many finished cases, against after a few.
+
+One worker (every department and the tracker, a consumer group of its own) finishes ``small``
+restaurant cases and is restarted (SIGTERM, then `onething run` again until faust says ready);
+then it finishes cases up to ``large`` and is restarted again. Restarting replays the worker's
+tables from their changelogs, so unbounded state shows as a ratio above one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+from streams.bench import kafka_io
+from streams.bench.cluster import BenchCluster
+from streams.bench.figures import Figure, Target
+from streams.bench.hop import applications
+from streams.bench.restaurant import OUTCOMES
+from streams.worker_process import WorkerProcess
+
+# "No more than after 1,000", with room for the noise of a shared 2-core machine.
+TARGET = Target("<=", 1.1)
+
+
+def finish_cases(cluster: BenchCluster, count: int, *, seed: int, timeout: float) -> int:
+    """Publish ``count`` restaurant applications at once and wait for each case's outcome."""
+    bootstrap = cluster.settings.bootstrap_servers
+    outcomes = kafka_io.end_offsets(bootstrap, [cluster.connection.catalog[o].topic for o in OUTCOMES])
+    records = applications(cluster, count, seed=seed)
+    keys = {key for _, key, _ in records}
+
+    async def go() -> int:
+        await kafka_io.produce(bootstrap, records)
+        seen = await kafka_io.collect(bootstrap, outcomes, count=count, timeout=timeout, keys=keys)
+        return len({s.key for s in seen} & keys)
+
+    done = asyncio.run(go())
+    if done < count:
+        raise RuntimeError(f"only {done} of {count} cases ended within {timeout:.0f} s")
+    return done
+
+
+def timed_restart(worker: WorkerProcess, *, timeout: float) -> float:
+    worker.stop()
+    started = time.monotonic()
+    worker.start()
+    worker.wait_ready(timeout=timeout)
+    return time.monotonic() - started
+
+
+def measure_restart(cluster: BenchCluster, *, small: int, large: int, timeout: float = 3600) -> Figure:
+    if not 0 < small < large:
+        raise ValueError(f"restart scale must be 0 < small < large, not {small} and {large}")
+    worker = cluster.worker(app_id=f"bench-restart-{uuid.uuid4().hex[:8]}", name="restart")
+    started = time.monotonic()
+    finish_cases(cluster, small, seed=101, timeout=timeout)
+    after_small = timed_restart(worker, timeout=timeout)
+    filled = time.monotonic()
+    finish_cases(cluster, large - small, seed=102, timeout=timeout)
+    cases_per_s = (large - small) / (time.monotonic() - filled)
+    after_large = timed_restart(worker, timeout=timeout)
+    worker.stop()
+    return Figure(
+        "restart_seconds",
+        after_large,
+        after_small,
+        TARGET,
+        unit=f"seconds from start to ready after {large:,} finished cases",
+        baseline_is=f"the same worker's restart after {small:,} finished cases",
+        details={
+            "large_cases": large,
+            "small_cases": small,
+            "fill_cases_per_s": cases_per_s,
+            "seconds": time.monotonic() - started,
+        },
+    )
