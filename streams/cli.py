@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from importlib import import_module
 
+from streams.commands.arguments import count, positive_count
 from streams.config import Settings
 
 # Each of these modules adds its own subcommands: `register(commands)` with argparse subparsers,
@@ -211,21 +212,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
-def _positive(text: str) -> int:
-    value = _non_negative(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
-    return value
 
 
-def _non_negative(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is negative")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -274,15 +262,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run every flow and the issue loop, and show what happened")
     demo.add_argument("--once", action="store_true", help="skip the timelines: simulate, wait, summarize")
     demo.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    demo.add_argument("--cases", type=_positive, default=2, help="applications per flow (default 2)")
-    demo.add_argument("--issues", type=_non_negative, default=12, help="enterprise issues (default 12)")
+    demo.add_argument("--cases", type=positive_count, default=2, help="applications per flow (default 2)")
+    demo.add_argument("--issues", type=count, default=12, help="enterprise issues (default 12)")
     demo.add_argument("--timeout", type=float, default=300, help="seconds to wait for everything to end")
     demo.add_argument("--seed", type=int, help="make the simulated applicants reproducible")
     demo.set_defaults(func=_demo)
 
     simulate = commands.add_parser("simulate", help="publish realistic applications and wait for them")
     simulate.add_argument("--flow", default="all", help="a flow name, or all (default)")
-    simulate.add_argument("--cases", type=_positive, default=5, help="applications per flow (default 5)")
+    simulate.add_argument("--cases", type=positive_count, default=5, help="applications per flow (default 5)")
     simulate.add_argument("--rate", type=float, help="at most this many applications per second")
     simulate.add_argument("--seed", type=int, help="make the applicants reproducible")
     simulate.add_argument(

@@ -49,7 +49,7 @@ from streams.start_position import FROM_EARLIEST, StartPosition, place_new_group
 from streams.startup import Connection
 from streams.step import Step
 from streams.topics import DEAD_LETTER_TOPIC
-from streams.tracker import OPEN, CaseTracker, closed_summary, millis, next_deadline
+from streams.tracker import OPEN, CaseTracker, as_kept, millis, next_deadline
 
 log = logging.getLogger(__name__)
 
@@ -151,8 +151,11 @@ class Worker:
 
         async def handle(event: Event) -> Step:
             state, records = tracker.apply(cases.get(event.case_id), event)
-            if state["status"] != OPEN:  # closed: a small marker, gone after the retention
-                state = stamped(closed_summary(state), faust.current_event().message.partition)
+            state = as_kept(state)
+            if state["status"] != OPEN:  # a closed case's summary goes after the retention
+                source = CURRENT_SOURCE.get()
+                assert source is not None  # set by RecordProcessor for the record in hand
+                state = stamped(state, source.partition)
             step = Step(records)
             step.write(cases, event.case_id, state)
             return step

@@ -230,6 +230,11 @@ def closed_summary(state: dict[str, Any]) -> dict[str, Any]:
     return {"flow": state["flow"], "status": state["status"], "started_at": state["started_at"]}
 
 
+def as_kept(state: dict[str, Any]) -> dict[str, Any]:
+    """What the tracker's table keeps of a case: all of it while open, the summary once closed."""
+    return state if state["status"] == OPEN else closed_summary(state)
+
+
 def next_deadline(state: dict[str, Any]) -> int | None:
     """When an open case next runs late (ms): its own deadline or a matter's not yet reported."""
     if state.get("status") != OPEN or state.get("flow") is None or state.get("last") is None:

@@ -8,7 +8,6 @@ own virtualenv. ``pip``, ``onething`` and ``pytest`` on its PATH are this enviro
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import sysconfig
@@ -65,18 +64,4 @@ class PluginEnvironment:
             timeout=timeout,
         )
 
-    def reads_package_schemas(self, event_type: str) -> bool:
-        """Whether the platform finds a contract that only an installed package ships."""
-        probe = f"from streams.contracts import default_catalog; print({event_type!r} in default_catalog())"
-        found = subprocess.run(
-            [str(self.python), "-c", probe], env=self.env, capture_output=True, text=True, check=True
-        )
-        return found.stdout.strip() == "True"
 
-    def bridge_package_schemas(self, package_schemas: Path) -> None:
-        """For a platform that reads one schemas folder only (no `onething.schemas` entry points):
-        point ONETHING_SCHEMAS at a copy of the project's contracts with the package's added."""
-        merged = self.home / "schemas"
-        shutil.copytree(ROOT / "schemas", merged)
-        shutil.copytree(package_schemas, merged, dirs_exist_ok=True)
-        self.env["ONETHING_SCHEMAS"] = str(merged)

@@ -15,11 +15,23 @@ def positive_number(text: str) -> float:
     return value
 
 
-def positive_count(text: str) -> int:
+def count(text: str) -> int:
+    """A whole number, 0 or more."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is negative")
+    return value
+
+
+def positive_count(text: str) -> int:
+    """A whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is less than 1")
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
     return value

@@ -8,6 +8,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from streams.commands.arguments import positive_count as whole
 from streams.config import Settings
 from streams.terminal import table
 
@@ -22,14 +23,6 @@ def _figures(text: str) -> tuple[str, ...]:
     return chosen
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
-    return value
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
@@ -108,10 +101,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=_figures,
         help="comma-separated: codec,tracker,hop,latency,restart,replay (default), scale",
     )
-    parser.add_argument("--hop-events", type=_count, help="events through the one-hop measurement")
-    parser.add_argument("--tracker-cases", type=_count, help="open cases for the tracker's state size")
+    parser.add_argument("--hop-events", type=whole, help="events through the one-hop measurement")
+    parser.add_argument("--tracker-cases", type=whole, help="open cases for the tracker's state size")
     parser.add_argument("--latency-seconds", type=float, help="seconds of applications per rate")
-    parser.add_argument("--restart-small", type=_count, help="finished cases before the first restart")
-    parser.add_argument("--restart-large", type=_count, help="finished cases before the second restart")
+    parser.add_argument("--restart-small", type=whole, help="finished cases before the first restart")
+    parser.add_argument("--restart-large", type=whole, help="finished cases before the second restart")
     parser.add_argument("--profile", type=Path, help="py-spy samples of the hop's worker, to this file")
     parser.set_defaults(func=_bench)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from streams.caselist import STATES, CaseRow, recent_cases
 from streams.commands import declared
+from streams.commands.arguments import count
 from streams.config import Settings
 from streams.flows import FlowMap
 from streams.terminal import table
@@ -45,10 +46,6 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _non_negative(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
-    return int(text)
 
 
 def register(case_commands: argparse._SubParsersAction) -> None:
@@ -63,7 +60,7 @@ def register(case_commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--limit",
-        type=_non_negative,
+        type=count,
         default=DEFAULT_LIMIT,
         help=f"at most N (default {DEFAULT_LIMIT}; 0: all)",
     )

@@ -11,6 +11,7 @@ import json
 import sys
 from typing import Any
 
+from streams.commands.arguments import positive_count
 from streams.config import Settings
 from streams.issues import model as m
 from streams.issues.routing import category_name, department_name
@@ -28,14 +29,6 @@ FIGURES = (
 )
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
-    return value
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -45,7 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
 
     simulate = actions.add_parser("simulate", help="raise realistic issues and wait until they end")
-    simulate.add_argument("--count", type=_count, required=True, help="issue reports to raise")
+    simulate.add_argument("--count", type=positive_count, required=True, help="issue reports to raise")
     simulate.add_argument("--seed", type=int, help="make the issues reproducible")
     simulate.add_argument("--timeout", type=float, default=300, help="seconds to wait (default 300)")
     simulate.add_argument("--json", action="store_true", help="print the figures as one JSON object")

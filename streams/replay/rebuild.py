@@ -22,7 +22,7 @@ from streams.issues.machine import INPUTS, IssueMachine
 from streams.publisher import Publisher
 from streams.replay.reader import Located, LogReader
 from streams.retention import PARTITION, STAMP
-from streams.tracker import OPEN, CaseTracker, closed_summary
+from streams.tracker import CaseTracker, as_kept
 
 CASES, ISSUES, POOL = "cases", "issues", "issue-pool"
 PROJECTIONS = (CASES, ISSUES, POOL)
@@ -79,8 +79,7 @@ def fold_projections(
         event = record.event
         if event.type in tracked:
             state, _ = tracker.apply(cases.get(event.case_id), event)
-            # As the worker writes it: a closed case keeps only its summary.
-            cases[event.case_id] = state if state["status"] == OPEN else closed_summary(state)
+            cases[event.case_id] = as_kept(state)  # as the worker writes it
         if event.type in INPUTS:
             state, _ = machine.apply(issues.get(event.case_id), event)
             if state is not None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 from string import Template
 
@@ -50,12 +49,7 @@ def check_name(name: str) -> None:
         )
 
 
-def has_testing_harness() -> bool:
-    """Whether the platform offers streams.testing, which the generated tests then use."""
-    return find_spec("streams.testing") is not None
-
-
-def files(names: Names, *, harness: bool) -> dict[str, str]:
+def files(names: Names) -> dict[str, str]:
     """Every file of the package by its path inside it."""
     name, package = names.name, names.package
     application = snake_case(f"{names.camel}ApplicationSubmitted")
@@ -69,21 +63,19 @@ def files(names: Names, *, harness: bool) -> dict[str, str]:
         f"{package}/flow.py": templates.FLOW,
         f"{package}/schemas/{name}/{application}.v1/1.avsc": templates.APPLICATION_SCHEMA,
         f"{package}/schemas/{name}/{approved}.v1/1.avsc": templates.APPROVED_SCHEMA,
-        f"tests/test_{name}.py": templates.TESTS if harness else templates.TESTS_WITH_PROCESSOR,
+        f"tests/test_{name}.py": templates.TESTS,
     }
     values = names.substitutions()
     return {path: Template(text).substitute(values) for path, text in layout.items()}
 
 
-def scaffold(names: Names, target: Path, *, harness: bool | None = None) -> list[Path]:
+def scaffold(names: Names, target: Path) -> list[Path]:
     """Write the package into ``target``, which must not exist yet; the files written, in order."""
     check_name(names.name)
     if target.exists():
         raise ValueError(f"{target} already exists; name a new folder with --path")
-    if harness is None:
-        harness = has_testing_harness()
     written = []
-    for relative, text in files(names, harness=harness).items():
+    for relative, text in files(names).items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

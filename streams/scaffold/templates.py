@@ -143,7 +143,7 @@ flow = Flow(
 )
 '''
 
-# With the platform's in-memory harness (streams.testing).
+# The department's tests, on the platform's in-memory harness (streams.testing).
 TESTS = '''\
 """$display_name: what the department answers, and the whole flow, in memory (no broker)."""
 
@@ -176,54 +176,6 @@ def test_every_sample_application_fits_its_contract():
     harness = Harness([department])
     for seed in range(20):
         harness.published(APPLICATION, flow.sample(Random(seed)))  # raises on a field that does not fit
-'''
-
-# Where the platform has no streams.testing: the department's processor, as the runtime drives it.
-TESTS_WITH_PROCESSOR = '''\
-"""$display_name: what the department answers, encoded and decoded as on Kafka (no broker)."""
-
-from random import Random
-
-from streams import Event, NewEvent
-from streams.codec import Codec
-from streams.contracts import default_catalog
-from streams.processing import DepartmentProcessor, decode_event
-from streams.publisher import Publisher
-
-from $package.department import APPLICATION, APPROVED, department
-from $package.flow import application, flow
-
-CATALOG = default_catalog()
-CODEC = Codec(CATALOG, {c.full_name: i for i, c in enumerate(CATALOG, 1)}, lambda schema_id: "")
-
-
-def published(payload: dict) -> Event:
-    desk = Publisher(CATALOG, CODEC, producer="service_center", version="test")
-    record = desk.build(NewEvent(APPLICATION, payload, payload["applicant"]), cause=None, case_id="C-1")
-    return decode_event(CODEC, record.value)
-
-
-async def answers(payload: dict) -> list[Event]:
-    publisher = Publisher(CATALOG, CODEC, producer=department.name, version="test")
-    records = await DepartmentProcessor(department, publisher).handle(published(payload))
-    return [decode_event(CODEC, r.value) for r in records]
-
-
-async def test_a_complete_application_is_approved():
-    [approved] = await answers(application())
-    assert approved.type == APPROVED
-    assert approved["applicant"] == application()["applicant"]
-
-
-async def test_every_missing_material_is_named_at_once():
-    [rejected] = await answers(application(materials=[]))
-    assert rejected.type == "MatterRejected"
-    assert rejected["missing_materials"] == ["id_card", "application_form"]
-
-
-def test_every_sample_application_fits_its_contract():
-    for seed in range(20):
-        published(flow.sample(Random(seed)))  # raises on a field that does not fit
 '''
 
 APPLICATION_SCHEMA = """\

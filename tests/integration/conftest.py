@@ -7,8 +7,10 @@ worker is `onething run` in a separate process, with a deliberately faulty depar
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -125,6 +127,19 @@ def worker_instead(
         other.stop()
         worker.start()
         worker.wait_ready()
+
+
+@contextmanager
+def fast_clock_worker(
+    worker: WorkerProcess, connection: Connection, *, speed: float, log_name: str
+) -> Iterator[tuple[Settings, Connection]]:
+    """The worker on a clock running ``speed`` times real time, and a connection stamping events on
+    the same clock (the session's codec and registry); the session worker comes back after."""
+    settings = connection.settings
+    fast = replace(settings, clock_speed=speed, clock_origin=time.time())
+    env = {"ONETHING_CLOCK_SPEED": str(fast.clock_speed), "ONETHING_CLOCK_ORIGIN": repr(fast.clock_origin)}
+    with worker_instead(worker, settings, log_name=log_name, env=env):
+        yield fast, Connection(fast, connection.catalog, connection.codec, connection.registry_url)
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,6 @@ from tests.plugin_env import ROOT, PluginEnvironment
 pytestmark = pytest.mark.integration
 
 GUIDE = ROOT / "docs" / "add-a-department.md"
-PACKAGE_SCHEMAS = Path("onething-pension/onething_pension/schemas")
 
 
 def guide_commands() -> list[str]:
@@ -94,8 +93,6 @@ def test_the_guide_from_scaffold_to_the_live_flow_map(tmp_path: Path, settings, 
             done = environment.sh(command, cwd=work, timeout=600)
             assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
             outputs[command] = done.stdout
-            if command.startswith("pip install"):
-                bridge_schemas(environment, work)
             if check := EXPECTED.get(command):
                 assert check(done.stdout), f"{command} printed:\n{done.stdout[-3000:]}"
         # The worker is still up: its dashboard draws the department with the cases that reached it.
@@ -122,8 +119,3 @@ def cases_in_flow_map(port: int, matter: str, *, timeout: float = 30) -> int:
         time.sleep(1)  # the dashboard folds the log again every few seconds
     return count
 
-
-def bridge_schemas(environment: PluginEnvironment, work: Path) -> None:
-    """Where the platform does not read packages' contracts yet, hand it the package's by folder."""
-    if not environment.reads_package_schemas("PensionApproved"):
-        environment.bridge_package_schemas(work / PACKAGE_SCHEMAS)

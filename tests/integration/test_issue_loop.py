@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 import urllib.request
-from dataclasses import replace
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -21,8 +20,7 @@ from streams.issues import issue_summary, simulate_issues
 from streams.issues import model as m
 from streams.issues.simulation import ended
 from streams.service_desk import ServiceDesk, new_case_id
-from streams.startup import Connection
-from tests.integration.conftest import worker_env, worker_instead
+from tests.integration.conftest import fast_clock_worker, worker_env
 
 pytestmark = pytest.mark.integration
 
@@ -76,18 +74,20 @@ def payload(name, **changes):
 
 
 @pytest.fixture(scope="module")
-def fast_settings(settings, worker):
+def fast_clock(connection, worker):
     """For this module, the worker runs on the fast clock; the session worker comes back after."""
-    fast = replace(settings, clock_speed=SPEED, clock_origin=time.time())
-    env = {"ONETHING_CLOCK_SPEED": str(fast.clock_speed), "ONETHING_CLOCK_ORIGIN": repr(fast.clock_origin)}
-    with worker_instead(worker, settings, log_name="issue-worker.log", env=env):
+    with fast_clock_worker(worker, connection, speed=SPEED, log_name="issue-worker.log") as fast:
         yield fast
 
 
 @pytest.fixture(scope="module")
-def fast_connection(fast_settings, connection):
-    """The session's codec and registry, stamping events with the fast clock."""
-    return Connection(fast_settings, connection.catalog, connection.codec, connection.registry_url)
+def fast_settings(fast_clock):
+    return fast_clock[0]
+
+
+@pytest.fixture(scope="module")
+def fast_connection(fast_clock):
+    return fast_clock[1]
 
 
 @pytest.fixture(scope="module")

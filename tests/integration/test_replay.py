@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import time
-from dataclasses import replace
 
 import fastavro
 import pytest
@@ -26,9 +25,8 @@ from streams.registry.client import RegistryClient
 from streams.replay.reader import LogReader
 from streams.replay.rebuild import rebuild
 from streams.service_desk import ServiceDesk, new_case_id
-from streams.startup import Connection
 from streams.wire import frame
-from tests.integration.conftest import worker_env, worker_instead
+from tests.integration.conftest import fast_clock_worker, worker_env
 
 pytestmark = pytest.mark.integration
 
@@ -37,16 +35,20 @@ TIMEOUT = 90
 
 
 @pytest.fixture(scope="module")
-def fast_settings(settings, worker):
-    fast = replace(settings, clock_speed=SPEED, clock_origin=time.time())
-    env = {"ONETHING_CLOCK_SPEED": str(fast.clock_speed), "ONETHING_CLOCK_ORIGIN": repr(fast.clock_origin)}
-    with worker_instead(worker, settings, log_name="replay-worker.log", env=env):
+def fast_clock(connection, worker):
+    """For this module, the worker runs on the fast clock; the session worker comes back after."""
+    with fast_clock_worker(worker, connection, speed=SPEED, log_name="replay-worker.log") as fast:
         yield fast
 
 
 @pytest.fixture(scope="module")
-def fast_connection(fast_settings, connection):
-    return Connection(fast_settings, connection.catalog, connection.codec, connection.registry_url)
+def fast_settings(fast_clock):
+    return fast_clock[0]
+
+
+@pytest.fixture(scope="module")
+def fast_connection(fast_clock):
+    return fast_clock[1]
 
 
 @pytest.fixture(scope="module")

@@ -40,7 +40,7 @@ def test_an_installed_department_or_flow_name_is_refused(capsys, tmp_path):
 
 
 def test_the_package_names_follow_the_department():
-    laid_out = files(Names("pension_office", "养老保险中心"), harness=True)
+    laid_out = files(Names("pension_office", "养老保险中心"))
     assert "onething_pension_office/schemas/pension_office/pension_office_approved.v1/1.avsc" in laid_out
     pyproject = laid_out["pyproject.toml"]
     assert 'name = "onething-pension-office"' in pyproject
@@ -68,8 +68,6 @@ def test_scaffolded_installed_discovered_and_its_tests_pass(capsys, tmp_path: Pa
     environment = PluginEnvironment(tmp_path / "env")
     installed = environment.sh("pip install -q -e onething-pension", cwd=tmp_path)
     assert installed.returncode == 0, installed.stderr[-3000:]
-    if not environment.reads_package_schemas("PensionApproved"):
-        environment.bridge_package_schemas(tmp_path / "onething-pension" / "onething_pension" / "schemas")
 
     tests = environment.sh("pytest -q -p no:cacheprovider", cwd=tmp_path / "onething-pension")
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-2000:]
