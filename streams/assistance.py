@@ -120,6 +120,11 @@ class Drawn:
         return payload | {"assisted_by": self.assisted_by, "channel": channel}
 
 
+def recorded_by(contract: Any) -> bool:
+    """Whether an application's contract has room for a helper and a handover (a plug-in's may not)."""
+    return {"assisted_by", "cross_region"} <= {field["name"] for field in contract.payload_fields}
+
+
 def draw(rng: Random, audience: str) -> Drawn:
     """Now and then a helper submits, or another city's desk receives the application."""
     helper = None

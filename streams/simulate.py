@@ -16,6 +16,7 @@ from typing import Any
 
 from streams import assistance
 from streams.clock import using
+from streams.contracts import default_catalog
 from streams.eventlog import EventLog
 from streams.events import Event
 from streams.flows import Flow
@@ -77,7 +78,9 @@ def submit_cases(
                 )
                 submitted.append(SimulatedCase(flow.name, event))
                 continue
-            drawn = assistance.draw(rng, flow.audience)
+            drawn = assistance.Drawn()
+            if assistance.recorded_by(default_catalog()[flow.application]):
+                drawn = assistance.draw(rng, flow.audience)
             payload = drawn.apply(payload)
             if drawn.receiving_city:  # 跨域办: another city's desk received it and hands it over
                 _, event = assistance.submit_handed_over(

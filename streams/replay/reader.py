@@ -53,6 +53,7 @@ class Located:
     timestamp: int  # the broker's record timestamp (ms)
     schema_id: int
     value: bytes
+    key: bytes | None
 
     @property
     def position(self) -> str:
@@ -318,5 +319,6 @@ class LogReader:
                 record.timestamp,
                 schema_id,
                 record.value,
+                record.key,
             )
         ]

@@ -32,7 +32,7 @@ def restaurant_records() -> tuple[Located, ...]:
         value = encoded(codec, event)
         at = int(event.envelope["occurred_at"].timestamp() * 1000)
         schema_id = int.from_bytes(value[1:5], "big")
-        located.append(Located(event, event.topic, 0, offset, at, schema_id, value))
+        located.append(Located(event, event.topic, 0, offset, at, schema_id, value, event.case_id.encode()))
     return tuple(located)
 
 
