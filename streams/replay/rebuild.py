@@ -129,8 +129,13 @@ def comparable_cases(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Leave out what the worker rightly no longer holds (closed cases past the retention) and
     cases of flows no longer installed, which nothing here can rebuild."""
-    kept_live = {k: v for k, v in live.items() if v.get("flow") is None or v["flow"] in flow_map.flows}
-    kept_rebuilt = {k: v for k, v in rebuilt.items() if k in live or v.get("status") == OPEN}
+    uninstalled = {k for k, v in live.items() if v.get("flow") not in (None, *flow_map.flows)}
+    kept_live = {k: v for k, v in live.items() if k not in uninstalled}
+    kept_rebuilt = {
+        k: v
+        for k, v in rebuilt.items()
+        if k not in uninstalled and (k in live or v.get("status") == OPEN)
+    }
     return kept_live, kept_rebuilt
 
 
