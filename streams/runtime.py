@@ -36,6 +36,7 @@ from streams.delivery import dead_letter as write_dead_letter
 from streams.department import Department
 from streams.events import Event
 from streams.flows import FlowMap
+from streams.gapless_consumer import GaplessConsumer
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
 from streams.prereview import PreReview
@@ -72,7 +73,7 @@ CURRENT_SOURCE: contextvars.ContextVar[Source | None] = contextvars.ContextVar("
 def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App:
     settings = connection.settings
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    return faust.App(
+    app = faust.App(
         app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
         # Tables live in memory, rebuilt from their changelogs on start. faust's RocksDB store keeps
@@ -100,6 +101,8 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         value_serializer="raw",
         **faust_options(settings),
     )
+    app.transport.Consumer = GaplessConsumer  # never commit past a record no agent finished
+    return app
 
 
 class Worker:

@@ -20,6 +20,7 @@ from streams.contracts import Catalog
 from streams.deadletter import AGENT, SOURCE_OFFSET, SOURCE_PARTITION, SOURCE_TOPIC, header_map
 from streams.flows import FlowMap
 from streams.processing import decode_event
+from streams.seals import SEAL_FIELD
 from streams.startup import Connection
 from streams.topics import DEAD_LETTER_TOPIC
 from streams.tracker import CaseTracker
@@ -114,6 +115,7 @@ def audit(connection: Connection, *, app_id: str = "onething") -> Books:
                 books.lost.append(f"{agent} {topic}[{record.partition}]@{record.offset}")
 
     # Outcomes: per case and type, one logical event (one id, one payload), however often redelivered.
+    # A redelivered step seals its certificate again at its own time; consumers keep the first by id.
     issued: dict[tuple[str, str], set[str]] = defaultdict(set)
     payloads: dict[tuple[str, str], set[str]] = defaultdict(set)
     for event in events_by_position.values():
@@ -124,7 +126,8 @@ def audit(connection: Connection, *, app_id: str = "onething") -> Books:
         ):
             continue
         issued[(event.case_id, event.type)].add(event.event_id)
-        payloads[(event.case_id, event.type)].add(json.dumps(event.payload, sort_keys=True, default=str))
+        content = {k: v for k, v in event.payload.items() if k != SEAL_FIELD}
+        payloads[(event.case_id, event.type)].add(json.dumps(content, sort_keys=True, default=str))
     for (case_id, kind), ids in issued.items():
         if len(ids) > 1 or len(payloads[(case_id, kind)]) > 1:
             books.repeated.append(f"{case_id}: {kind} issued {len(ids)} times")
