@@ -10,14 +10,16 @@ reason. Per record, in this order:
 5. only then write the state and mark the event id processed.
 
 A crash anywhere redelivers the record (faust commits offsets after the changelog is flushed);
-handled again, it yields the same event ids, which consumers drop. Agents run with concurrency 1:
-faust could otherwise commit an offset past a message still in flight.
+handled again, it yields the same event ids, which consumers drop. Agents run with concurrency 1;
+departments and the tracker overlap records of different cases (streams/pipeline.py) and
+acknowledge them in read order per partition, since faust commits past any acknowledged offset.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import logging
 import os
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -39,6 +41,7 @@ from streams.flows import FlowMap
 from streams.gapless_consumer import GaplessConsumer
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
+from streams.pipeline import KeyedPipeline
 from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, Publisher
@@ -141,7 +144,7 @@ class Worker:
             joins = self.app.Table(f"{department.name}-joins", schema=TABLE_SCHEMA)
         processor = DepartmentProcessor(department, publisher, joins=joins, pre_review=pre_review)
         topics = [catalog[t].topic for t in department.triggers]
-        self.add_agent(department.name, topics, processor.process)
+        self.add_agent(department.name, topics, processor.process, pipelined=True)  # state per case
 
     def add_tracker(self, flow_map: FlowMap) -> None:
         catalog = self.connection.catalog
@@ -164,7 +167,7 @@ class Worker:
             return step
 
         topics = sorted(catalog[t].topic for t in tracker.event_types)
-        self.add_agent(TRACKER, topics, handle)
+        self.add_agent(TRACKER, topics, handle, pipelined=True)  # state per case
         self.add_deadline_watch(tracker, cases)
         self.add_purge(table)
 
@@ -208,9 +211,20 @@ class Worker:
             purger.purge(mine)
 
     def add_agent(
-        self, name: str, topics: list[str], handle: EventHandler, *, expect: Expectation | None = None
+        self,
+        name: str,
+        topics: list[str],
+        handle: EventHandler,
+        *,
+        expect: Expectation | None = None,
+        pipelined: bool = False,
     ) -> None:
-        """Consume ``topics`` with ``handle``: intake, dedupe, delivery and dead letters included."""
+        """Consume ``topics`` with ``handle``: intake, dedupe, delivery and dead letters included.
+
+        ``pipelined``: records of different keys are handled while earlier ones still wait for the
+        broker (streams/pipeline.py); only for a ``handle`` that reads and writes state under the
+        record's own key alone.
+        """
         codec = self.connection.codec
         expect = expect or Expectation.of(self.connection.catalog, topics)
         source = self.app.topic(*topics, key_serializer="raw", value_serializer="raw")
@@ -225,6 +239,18 @@ class Worker:
             async for event in stream.events():
                 await records.process(event.message)
 
+        async def pipelined_agent(stream: faust.StreamT) -> None:
+            pipeline = KeyedPipeline()
+            stream = stream.noack()  # each record is acknowledged when it finished, not when read
+            async for event in stream.events():
+                await pipeline.submit(
+                    event.message.key,
+                    event.message.tp,
+                    functools.partial(records.process, event.message),
+                    functools.partial(stream.ack, event),
+                )
+
+        agent = pipelined_agent if pipelined else agent
         agent.__name__ = f"agent_{name}"
         self.app.agent(source, name=f"onething.{name}", concurrency=1)(agent)
 
