@@ -18,9 +18,11 @@ from pathlib import Path
 from kafka import KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
+from streams import discovery
 from streams.broker import LocalBroker
 from streams.config import Settings
 from streams.registry.service import RegistryProcess
+from streams.seals import PUBLIC_KEYS_FILE, generate
 from streams.startup import Connection, connect
 from streams.worker_process import WorkerProcess
 
@@ -98,7 +100,15 @@ class BenchCluster:
             "ONETHING_PARTITIONS": str(s.partitions),
             "ONETHING_TOKEN_KEY": BENCH_TOKEN_KEY,
             "ONETHING_EXTRA_DEPARTMENTS": "",
+            "ONETHING_SEAL_KEY_DIR": str(self.seal_keys()),
         }
+
+    def seal_keys(self) -> Path:
+        """Seal keys of the bench's own (a worker refuses the demo keyset), made once."""
+        directory = self.home / "seal-keys"
+        if not (directory / PUBLIC_KEYS_FILE).exists():
+            generate(directory, [d.name for d in discovery.departments()])
+        return directory
 
     def start_group_at_end(self, group: str, topics: Iterable[str] | None = None) -> None:
         """Commit the log-end offsets of ``topics`` (every event topic) for a group with none."""
