@@ -142,6 +142,36 @@ def fast_clock_worker(
         yield fast, Connection(fast, connection.catalog, connection.codec, connection.registry_url)
 
 
+# A module that sets SPEED gets these: its worker on a clock running SPEED times real time.
+@pytest.fixture(scope="module")
+def fast_clock(
+    request: pytest.FixtureRequest, connection: Connection, worker: WorkerProcess
+) -> Iterator[tuple[Settings, Connection]]:
+    """For one module, the worker on the module's fast clock; the session worker comes back after."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    speed = request.module.SPEED
+    with fast_clock_worker(worker, connection, speed=speed, log_name=f"{name}-worker.log") as fast:
+        yield fast
+
+
+@pytest.fixture(scope="module")
+def fast_settings(fast_clock: tuple[Settings, Connection]) -> Settings:
+    return fast_clock[0]
+
+
+@pytest.fixture(scope="module")
+def fast_connection(fast_clock: tuple[Settings, Connection]) -> Connection:
+    return fast_clock[1]
+
+
+@pytest.fixture(scope="module")
+def intake(fast_connection: Connection) -> Iterator[ServiceDesk]:
+    """A service desk stamping applications on the module's fast clock."""
+    service_desk = ServiceDesk(fast_connection)
+    yield service_desk
+    service_desk.close()
+
+
 @pytest.fixture(scope="session")
 def event_log(connection: Connection) -> Iterator[EventLog]:
     log = EventLog(connection)

@@ -19,8 +19,8 @@ from streams.identifiers import make_uscc
 from streams.issues import issue_summary, simulate_issues
 from streams.issues import model as m
 from streams.issues.simulation import ended
-from streams.service_desk import ServiceDesk, new_case_id
-from tests.integration.conftest import fast_clock_worker, worker_env
+from streams.service_desk import new_case_id
+from tests.integration.conftest import worker_env
 
 pytestmark = pytest.mark.integration
 
@@ -71,30 +71,6 @@ def payload(name, **changes):
         "tags": [],
     }
     return {**base, **SCENARIOS.get(name, {}), **changes}
-
-
-@pytest.fixture(scope="module")
-def fast_clock(connection, worker):
-    """For this module, the worker runs on the fast clock; the session worker comes back after."""
-    with fast_clock_worker(worker, connection, speed=SPEED, log_name="issue-worker.log") as fast:
-        yield fast
-
-
-@pytest.fixture(scope="module")
-def fast_settings(fast_clock):
-    return fast_clock[0]
-
-
-@pytest.fixture(scope="module")
-def fast_connection(fast_clock):
-    return fast_clock[1]
-
-
-@pytest.fixture(scope="module")
-def intake(fast_connection):
-    desk = ServiceDesk(fast_connection)
-    yield desk
-    desk.close()
 
 
 def raise_issue(intake, body):

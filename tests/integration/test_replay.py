@@ -24,38 +24,14 @@ from streams.issues import model as m
 from streams.registry.client import RegistryClient
 from streams.replay.reader import LogReader
 from streams.replay.rebuild import rebuild
-from streams.service_desk import ServiceDesk, new_case_id
+from streams.service_desk import new_case_id
 from streams.wire import frame
-from tests.integration.conftest import fast_clock_worker, worker_env
+from tests.integration.conftest import worker_env
 
 pytestmark = pytest.mark.integration
 
 SPEED = 40_000.0
 TIMEOUT = 90
-
-
-@pytest.fixture(scope="module")
-def fast_clock(connection, worker):
-    """For this module, the worker runs on the fast clock; the session worker comes back after."""
-    with fast_clock_worker(worker, connection, speed=SPEED, log_name="replay-worker.log") as fast:
-        yield fast
-
-
-@pytest.fixture(scope="module")
-def fast_settings(fast_clock):
-    return fast_clock[0]
-
-
-@pytest.fixture(scope="module")
-def fast_connection(fast_clock):
-    return fast_clock[1]
-
-
-@pytest.fixture(scope="module")
-def intake(fast_connection):
-    desk = ServiceDesk(fast_connection)
-    yield desk
-    desk.close()
 
 
 def ended(event_log, case_id, types):
