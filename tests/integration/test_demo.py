@@ -51,12 +51,10 @@ def test_the_demo_ends_with_nothing_open(settings, worker):
 def test_every_flows_rejection_share_stays_between_5_and_40_percent(settings, worker):
     """Applicants were dated by the wall clock while departments judged by the demo's clock (a day a
     second): nearly every hire was "too late to register" (280 of 300) and nearly every veteran
-    "reported too late" (289 of 300). The samples miss a material or break a rule in about one case
-    of five, so every flow's rejection share stays near that."""
+    "reported too late" (289 of 300). Then each application rolled its own dice, and seed 12 refused
+    1 of 40 公租房 applications. A plan now makes one in ten of each flow's applications miss a
+    material and one in ten break a rule."""
     flows = demo(settings, worker, "--cases", "40", "--issues", "0", "--seed", "12")["flows"]
     assert all(flow["open"] == 0 for flow in flows.values())
     shares = {name: flow["rejected"] / flow["started"] for name, flow in flows.items()}
-    assert {name: share for name, share in shares.items() if share > 0.40} == {}
-    # Rejections still happen across the flows (some flows' samples break a rule rarely).
-    rejected, started = (sum(f[k] for f in flows.values()) for k in ("rejected", "started"))
-    assert rejected >= 0.05 * started
+    assert {name: share for name, share in shares.items() if not 0.05 <= share <= 0.40} == {}
