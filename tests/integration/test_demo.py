@@ -14,23 +14,27 @@ from tests.integration.conftest import worker_env
 pytestmark = pytest.mark.integration
 
 
+def cli_json(settings, *args: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "streams.cli", *args],
+        env={**os.environ, **worker_env(settings)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout)
+
+
 def demo(settings, worker, *args: str) -> dict:
     """`onething demo --once --json ARGS`'s summary; the session's worker steps aside meanwhile, as
     the demo runs its own worker on a fast clock."""
     worker.stop()
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "streams.cli", "demo", "--once", "--json", *args],
-            env={**os.environ, **worker_env(settings)},
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        return cli_json(settings, "demo", "--once", "--json", *args)
     finally:
         worker.start()
         worker.wait_ready()
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout)
 
 
 def test_the_demo_ends_with_nothing_open(settings, worker):
@@ -46,6 +50,12 @@ def test_the_demo_ends_with_nothing_open(settings, worker):
     assert summary["events"] > summary["cases"]["started"]
     assert summary["dead_lettered"] == 0
     assert summary["departments"]["market_regulation"]["display_name"] == "市场监管局"
+    # One 一类事 request per declared bundle, ended with its members, in the demo and in the report.
+    [outlet] = summary["bundles"]
+    assert outlet["name"] == "open_restaurant_outlet" and outlet["requested"] == 1 and outlet["open"] == 0
+    assert outlet["completed"] + outlet["completed_with_refusals"] == 1
+    [reported] = [b for b in cli_json(settings, "report", "--json")["bundles"] if b["name"] == outlet["name"]]
+    assert reported["requested"] >= 1 and reported["completed"] + reported["completed_with_refusals"] >= 1
 
 
 def test_every_flows_rejection_share_stays_between_5_and_40_percent(settings, worker):
