@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from random import Random
 from typing import Any
 
 from streams.bundles import BUNDLE_PREFIX, BUNDLE_REQUESTED, Bundle, member_applications
+from streams.clock import using
 from streams.events import Event
 from streams.flows import Flow
 from streams.service_desk import ServiceDesk, new_case_id
@@ -60,3 +62,19 @@ def submit_bundle(
         for index, (name, payload) in enumerate(payloads.items())
     }
     return BundleSubmission(request, members)
+
+
+def submit_samples(
+    desk: ServiceDesk, bundles: Sequence[Bundle], flows: Sequence[Flow], *, count: int, rng: Random
+) -> list[BundleSubmission]:
+    """``count`` requests of every bundle that declares a sample form, for simulations and the demo."""
+    submitted = []
+    for _ in range(count):
+        for bundle in bundles:
+            if bundle.sample is None:
+                continue
+            # Dated by the clock that stamps the request, which a simulation runs fast.
+            with using(desk.clock):
+                form = bundle.sample(rng)
+            submitted.append(submit_bundle(desk, bundle, flows, form))
+    return submitted

@@ -208,12 +208,9 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         as_json=args.json,
         cases=args.cases,
         issues=args.issues,
+        bundles=args.bundles,
         seed=args.seed,
     )
-
-
-
-
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -264,6 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     demo.add_argument("--cases", type=positive_count, default=2, help="applications per flow (default 2)")
     demo.add_argument("--issues", type=count, default=12, help="enterprise issues (default 12)")
+    demo.add_argument(
+        "--bundles", type=count, default=1, help="一类事 requests per declared bundle (default 1)"
+    )
     demo.add_argument("--timeout", type=float, default=300, help="seconds to wait for everything to end")
     demo.add_argument("--seed", type=int, help="make the simulated applicants reproducible")
     demo.set_defaults(func=_demo)

@@ -1,7 +1,8 @@
 """`onething demo`: every flow and the enterprise issue loop on the real broker.
 
 Three restaurant applications are shown as timelines first; then simulated applicants use every
-flow and enterprises raise issues, on a clock running a working day a second, until all end.
+flow, chains request each 一类事 bundle and enterprises raise issues, on a clock running a working day
+a second, until all end.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from random import Random
 from typing import Any
 
 from streams import discovery
+from streams.bundle_intake import BundleSubmission, submit_samples
+from streams.bundles import BUNDLE_COMPLETED
+from streams.commands.service_report import bundle_figures
 from streams.config import Settings
 from streams.eventlog import EventLog
 from streams.events import Event
@@ -92,7 +97,12 @@ class DemoRun:
     """What one demo run started, so its summary counts only its own cases and issues."""
 
     cases: list[SimulatedCase] = field(default_factory=list)
+    bundles: list[BundleSubmission] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
+
+    def bundle_cases(self) -> list[str]:
+        """Every bundle request's case id and its members' case ids."""
+        return [case for b in self.bundles for case in (b.case_id, *(m.case_id for m in b.members.values()))]
 
 
 def run_demo(
@@ -103,6 +113,7 @@ def run_demo(
     as_json: bool,
     cases: int,
     issues: int,
+    bundles: int = 1,
     seed: int | None = None,
 ) -> int:
     settings = replace(settings, clock_speed=DEMO_CLOCK_SPEED, clock_origin=time.time())
@@ -122,10 +133,14 @@ def run_demo(
             show_restaurant_timelines(desk, log, timeout)
         flows = pick_flows(discovery.flows(), "all")
         run.cases = submit_cases(desk, flows, cases=cases, seed=seed)
+        # A seed of its own: the applications above stay the same with or without bundles.
+        rng = Random(None if seed is None else seed + 1)
+        run.bundles = submit_samples(desk, discovery.bundles(), flows, count=bundles, rng=rng)
         run.issues = start_issue_loop(connection, issues)
         say(
-            f"Submitted {len(run.cases)} applications across {len(flows)} flows and {len(run.issues)} "
-            f"enterprise issues; clock at {DEMO_CLOCK_SPEED:g}× real time…"
+            f"Submitted {len(run.cases)} applications across {len(flows)} flows, {len(run.bundles)} 一类事 "
+            f"bundle requests and {len(run.issues)} enterprise issues; clock at {DEMO_CLOCK_SPEED:g}× "
+            "real time…"
         )
         finished = watch(log, run, timeout, live=not as_json)
         summary = summarize(log, run)
@@ -159,6 +174,8 @@ def watch(log: EventLog, run: DemoRun, timeout: float, *, live: bool) -> bool:
 def progress(log: EventLog, run: DemoRun) -> str:
     ended = sum(1 for c in run.cases if outcome(log, c) is not None)
     line = f"  … {ended}/{len(run.cases)} cases ended"
+    if run.bundles:
+        line += f", {sum(bundle_ended(log, b) for b in run.bundles)}/{len(run.bundles)} bundles"
     if run.issues:
         from streams.issues import issue_summary
 
@@ -212,8 +229,12 @@ def start_issue_loop(connection: Connection, count: int) -> list[str]:
     return simulate_issues(connection, count=count, seed=None)
 
 
+def bundle_ended(log: EventLog, bundle: BundleSubmission) -> bool:
+    return any(e.type == BUNDLE_COMPLETED for e in log.events(bundle.case_id))
+
+
 def everything_ended(log: EventLog, run: DemoRun) -> bool:
-    if not wait_done(log, run.cases):
+    if not wait_done(log, run.cases) or not all(bundle_ended(log, b) for b in run.bundles):
         return False
     if not run.issues:
         return True
@@ -231,6 +252,9 @@ def wait_done(log: EventLog, cases: list[SimulatedCase]) -> bool:
 def summarize(log: EventLog, run: DemoRun) -> dict[str, Any]:
     summary = case_summary(log, run.cases)
     events = [e for c in run.cases for e in log.events(c.application.case_id)]
+    bundle_events = [e for case in run.bundle_cases() for e in log.events(case)]
+    summary["bundles"] = bundle_figures(bundle_events, discovery.bundles()) if run.bundles else []
+    events += bundle_events
     if run.issues:
         from streams.issues import issue_summary
 
@@ -249,6 +273,7 @@ def summarize(log: EventLog, run: DemoRun) -> dict[str, Any]:
     summary["events"] = len(unique)
     # Dead letters keep the record's key, the case or issue id: count this run's own.
     ours = {c.application.case_id.encode() for c in run.cases} | {i.encode() for i in run.issues}
+    ours |= {case.encode() for case in run.bundle_cases()}
     summary["dead_lettered"] = sum(1 for letter in log.dead_letters if letter.key in ours)
     return summary
 
@@ -265,6 +290,12 @@ def print_summary(summary: dict[str, Any]) -> None:
         print(
             f"  {pad(name, 34)} {flow['completed']:>3} done {flow['rejected']:>3} rejected "
             f"{flow['open']:>3} open  avg {average}"
+        )
+    for bundle in summary["bundles"]:
+        print(
+            f"  一类事 {pad(bundle['display_name'], 27)} {bundle['requested']:>3} requested "
+            f"{bundle['completed']:>3} done {bundle['completed_with_refusals']:>3} with a refusal "
+            f"{bundle['open']:>3} open"
         )
     if summary["issues"].get("raised"):
         from streams.issues.cli import render

@@ -1,14 +1,19 @@
 """Made-up applicants for a flow's `sample(rng)`: citizens as tokens, enterprises as valid USCCs, and
 the materials they hand in. Most applications are complete and eligible; some miss a material or break
 one rule, so a simulation runs every branch, 一次告知 included.
+
+A simulation deals each flow a `FaultPlan`: in every round of ten applications exactly one misses a
+material and one breaks a rule, so each flow's rejection share is set by the plan, not by luck.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 from random import Random
-from typing import Any
+from typing import Any, Literal
 
 from streams.checklist import Checklist
 from streams.days import today
@@ -37,6 +42,11 @@ CHANNELS = (
 )
 INCOMPLETE_SHARE = 0.1
 INELIGIBLE_SHARE = 0.1
+# A plan deals faults in rounds this long, so the shares above hold in every round, not on average.
+ROUND = 10
+
+Fault = Literal["incomplete", "ineligible"]
+_PLANNED: ContextVar[tuple[Fault | None] | None] = ContextVar("planned_fault", default=None)
 
 
 def person_name(rng: Random, surname: str | None = None) -> str:
@@ -65,15 +75,57 @@ def with_materials(checklist: Checklist, payload: dict[str, Any]) -> dict[str, A
     return payload
 
 
+class FaultPlan:
+    """Which of one flow's applications go wrong: each round of `ROUND` holds exactly
+    `INCOMPLETE_SHARE` of them one material short and `INELIGIBLE_SHARE` breaking a rule, in an
+    order drawn by ``rng``. Forty applications of a flow are thus 20 % bad whatever the seed."""
+
+    def __init__(self, rng: Random) -> None:
+        self.rng = rng
+        self.dealt: list[Fault | None] = []
+
+    def next(self) -> Fault | None:
+        if not self.dealt:
+            incomplete = round(INCOMPLETE_SHARE * ROUND)
+            ineligible = round(INELIGIBLE_SHARE * ROUND)
+            faults: list[Fault | None] = ["incomplete"] * incomplete + ["ineligible"] * ineligible
+            self.dealt = faults + [None] * (ROUND - len(faults))
+            self.rng.shuffle(self.dealt)
+        return self.dealt.pop()
+
+
+@contextmanager
+def planned(fault: Fault | None) -> Iterator[None]:
+    """Inside, `vary` makes the application go wrong as planned (``None``: not at all)."""
+    token = _PLANNED.set((fault,))
+    try:
+        yield
+    finally:
+        _PLANNED.reset(token)
+
+
 def vary(
     rng: Random, payload: dict[str, Any], checklist: Checklist, ineligible: Sequence[Mapping[str, Any]]
 ) -> dict[str, Any]:
-    """Now and then one material short, or one rule broken; otherwise as given."""
-    roll = rng.random()
+    """One material short or one rule broken, as planned; unplanned, now and then; else as given."""
+    plan = _PLANNED.get()
+    fault = plan[0] if plan else _roll(rng)
     # A payload with no materials (a fact another department published) is never one short.
-    if roll < INCOMPLETE_SHARE and payload.get("materials"):
+    has_materials = bool(payload.get("materials"))
+    if fault == "incomplete" and not has_materials:
+        fault = "ineligible"
+    if fault == "ineligible" and not ineligible:
+        fault = "incomplete" if has_materials else None
+    if fault == "incomplete":
         dropped = rng.choice(payload["materials"])
         return payload | {"materials": [code for code in payload["materials"] if code != dropped]}
-    if roll < INCOMPLETE_SHARE + INELIGIBLE_SHARE and ineligible:
+    if fault == "ineligible":
         return payload | dict(rng.choice(ineligible))
     return payload
+
+
+def _roll(rng: Random) -> Fault | None:
+    roll = rng.random()
+    if roll < INCOMPLETE_SHARE:
+        return "incomplete"
+    return "ineligible" if roll < INCOMPLETE_SHARE + INELIGIBLE_SHARE else None

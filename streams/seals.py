@@ -31,6 +31,8 @@ SEAL_FIELD = "seal"
 def issues_sealed(contract: Any) -> bool:
     """Whether events of this contract carry a seal (certificates and licences)."""
     return any(field["name"] == SEAL_FIELD for field in contract.payload_fields)
+
+
 PUBLIC_KEYS_FILE = "public-keys.json"
 DEMO_PREFIX = "demo-"
 # Public, so a demo seal proves nothing: it only lets local demos seal and verify.

@@ -1,7 +1,8 @@
 """Simulated applicants: realistic applications for every flow, published like real ones.
 
-Each flow declares `sample(rng)`, which makes one varied application (some incomplete, some
-ineligible), so a simulation runs every branch. The applicant is the subject: the enterprise's
+Each flow declares `sample(rng)`, which makes one varied application; a `FaultPlan` per flow decides
+which of them miss a material or break a rule, so a simulation runs every branch and each flow's
+rejection share is the plan's. The applicant is the subject: the enterprise's
 USCC or the citizen's token found in the application.
 """
 
@@ -21,6 +22,7 @@ from streams.eventlog import EventLog
 from streams.events import Event
 from streams.flows import Flow
 from streams.identifiers import is_valid_uscc
+from streams.samples import FaultPlan, planned
 from streams.service_desk import ServiceDesk, new_case_id
 
 OUTCOMES = ("CaseCompleted", "CaseRejected")
@@ -61,11 +63,12 @@ def submit_cases(
 ) -> list[SimulatedCase]:
     """Publish ``cases`` applications per flow, interleaved, at most ``rate`` per second."""
     rng = Random(seed)
+    plans = {flow.name: FaultPlan(rng) for flow in flows}
     submitted = []
     for _ in range(cases):
         for flow in flows:
             # Dated by the clock that stamps the application, which a simulation runs fast.
-            with using(desk.clock):
+            with using(desk.clock), planned(plans[flow.name].next()):
                 payload = flow.sample(rng)
             case_id = new_case_id(flow_prefix(flow))
             if flow.started_by:  # another department's fact starts it: no applicant, no channel

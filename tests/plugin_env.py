@@ -63,5 +63,3 @@ class PluginEnvironment:
             text=True,
             timeout=timeout,
         )
-
-

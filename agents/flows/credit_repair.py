@@ -38,10 +38,12 @@ def serious() -> dict[str, Any]:
 
 
 def ineligible() -> list[dict[str, Any]]:
+    # Each names the record it breaks, so it breaks a rule whatever the sample asked to repair.
+    penalty = {"penalty_decision_no": "甬市监罚〔2024〕118号"}
     return [
-        {"penalty_fulfilled": False},  # the fine is unpaid
-        {"penalty_published_on": today() - timedelta(days=30)},  # published too briefly
-        {"abnormal_cause_corrected": False},  # still no annual report
+        penalty | {"penalty_fulfilled": False},  # the fine is unpaid
+        penalty | {"penalty_published_on": today() - timedelta(days=30)},  # published too briefly
+        {"leave_abnormal_list": True, "abnormal_cause_corrected": False},  # still no annual report
     ]
 
 

@@ -40,7 +40,8 @@ def sample(rng: Random) -> dict[str, Any]:
         employee_count=rng.choice((0, 6, 20, 150)),
         channel=rng.choice(CHANNELS),
     )
-    return vary(rng, payload, CHECKLIST, ineligible())
+    # Staying with the same registration authority breaks the rule whichever district was drawn.
+    return vary(rng, payload, CHECKLIST, [{"to_division": source}])
 
 
 flow = Flow(

@@ -32,7 +32,7 @@ def application(**overrides: Any) -> dict[str, Any]:
 def ineligible() -> list[dict[str, Any]]:
     return [
         {"visit_date": today() - timedelta(days=400)},  # past the claim period
-        {"total_cost_yuan": 800.0},  # inside the deductible
+        {"total_cost_yuan": 200.0},  # inside every deductible
     ]
 
 

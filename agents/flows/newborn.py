@@ -47,7 +47,7 @@ def application(**overrides: Any) -> dict[str, Any]:
 
 def ineligible() -> list[dict[str, Any]]:
     return [
-        {"child_name": "李小明"},  # neither parent's surname
+        {"child_name": "欧小明"},  # neither parent's surname (no sample surname is 欧)
         {"birth_weight_g": 9000},  # not a plausible hospital record
         {"birth_date": today() + timedelta(days=2)},  # not born yet
     ]

@@ -67,15 +67,18 @@ def ineligible() -> list[dict[str, Any]]:
 def sample(rng: Random) -> dict[str, Any]:
     district = rng.choice(sorted(DISTRICTS.values()))
     family = {"school_district": district, "household_district": district, "property_district": district}
+    broken = ineligible()
     if rng.random() < 0.3:
         family |= MIGRANT | {"household_district": district}
+        # A migrant child's household and home may lie elsewhere: only age and insurance can fail.
+        broken = [broken[0], broken[3]]
     payload = application(
         guardian=citizen(rng),
         child=citizen(rng, six_year_old()),
         channel=rng.choice(CHANNELS),
         **family,
     )
-    return vary(rng, payload, CHECKLIST, ineligible())
+    return vary(rng, payload, CHECKLIST, broken)
 
 
 flow = Flow(

@@ -7,9 +7,11 @@ from datetime import date
 from random import Random
 from typing import Any
 
+from agents.bank import FINANCIAL_ACCOUNT_AGE
 from agents.human_resources import SOCIAL_SECURITY_CARD_MATERIALS as CHECKLIST
 from streams import Flow, Step
-from streams.samples import CHANNELS, born, citizen, person_name, vary, with_materials
+from streams.days import full_years
+from streams.samples import CHANNELS, born, citizen, person_name, today, vary, with_materials
 
 CARD = "human_resources.social_security_card_issue"
 
@@ -34,13 +36,16 @@ def ineligible() -> list[dict[str, Any]]:
 
 def sample(rng: Random) -> dict[str, Any]:
     birthday = born(rng, 3, 80)
+    # A minor's account is activated at the bank with a guardian, not through this application:
+    # otherwise one application in seven would be refused on top of the planned faults.
+    adult = full_years(birthday, today()) >= FINANCIAL_ACCOUNT_AGE
     payload = application(
         holder=citizen(rng, birthday),
         holder_name=person_name(rng),
         holder_birth_date=birthday,
         enable_transit=rng.random() < 0.7,
         enable_culture_pass=rng.random() < 0.5,
-        activate_financial_account=rng.random() < 0.8,
+        activate_financial_account=rng.random() < 0.8 and adult,
         channel=rng.choice(CHANNELS),
     )
     return vary(rng, payload, CHECKLIST, ineligible())

@@ -23,8 +23,6 @@ def _figures(text: str) -> tuple[str, ...]:
     return chosen
 
 
-
-
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from streams.bench.run import FIGURES, run_bench, scale_for
 

@@ -46,8 +46,6 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-
-
 def register(case_commands: argparse._SubParsersAction) -> None:
     """Adds `list` beside `cases show`."""
     parser = case_commands.add_parser("list", help="recent cases, newest first: id, flow, subject, state")

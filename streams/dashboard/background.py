@@ -8,6 +8,7 @@ import threading
 from aiohttp import web
 
 from streams import discovery
+from streams.commands.coverage import area_coverage
 from streams.dashboard.server import build_app
 from streams.dashboard.snapshot import LiveLog
 from streams.dashboard.vendor import echarts
@@ -26,7 +27,13 @@ def live_log(connection: Connection) -> LiveLog:
     flows = discovery.flows()
     departments = discovery.departments(extra=connection.settings.extra_departments)
     return LiveLog(
-        EventLog(connection), flows, FlowMap(flows, departments), display_names(), connection.settings.clock()
+        EventLog(connection),
+        flows,
+        FlowMap(flows, departments),
+        display_names(),
+        connection.settings.clock(),
+        bundles=discovery.bundles(),
+        coverage=area_coverage(),
     )
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from streams.bundles import Bundle
+from streams.commands import service_report
 from streams.commands.flowgraph import flow_graph
 from streams.commands.measure import measure
 from streams.commands.report import report_data
@@ -304,6 +306,14 @@ def dead_letters(letters: Iterable[DeadLetterRecord]) -> dict[str, Any]:
     }
 
 
-def report(events: Iterable[Event], flows: Sequence[Flow]) -> dict[str, Any]:
-    """The government's before/after table next to the measured figures (`onething report`)."""
-    return report_data(measure(events, flows), flows)
+def report(
+    events: Sequence[Event],
+    flows: Sequence[Flow],
+    *,
+    bundles: Sequence[Bundle] = (),
+    coverage: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """`onething report --json`: the government's before/after table next to the measured figures,
+    and the service measures (channels, 一网通办率, 秒办, 帮代办, 跨域办, 一类事, 15分钟办事圈)."""
+    data = report_data(measure(events, flows), flows)
+    return service_report.extend(data, events, flows, bundles=bundles, coverage=coverage)

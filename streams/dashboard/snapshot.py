@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+from streams.bundles import Bundle
 from streams.clock import Clock
 from streams.dashboard import pages
 from streams.dashboard.cases import CaseView, by_case, fold_cases
@@ -31,6 +32,8 @@ class Snapshot:
     flow_map: FlowMap
     names: dict[str, str]
     now: datetime
+    bundles: Sequence[Bundle] = ()
+    coverage: dict[str, Any] | None = None  # 15分钟办事圈, computed once: it does not change with the log
 
     @cached_property
     def grouped(self) -> dict[str, list[Event]]:
@@ -70,7 +73,7 @@ class Snapshot:
 
     @cached_property
     def report(self) -> dict[str, Any]:
-        return pages.report(self.events, self.flows)
+        return pages.report(self.events, self.flows, bundles=self.bundles, coverage=self.coverage)
 
     def case(self, case_id: str) -> dict[str, Any] | None:
         events = self.grouped.get(case_id)
@@ -90,9 +93,18 @@ class LiveLog:
     """Follows the event log; hands out the latest snapshot, rebuilt only when the log grew."""
 
     def __init__(
-        self, log: EventLog, flows: Sequence[Flow], flow_map: FlowMap, names: dict[str, str], clock: Clock
+        self,
+        log: EventLog,
+        flows: Sequence[Flow],
+        flow_map: FlowMap,
+        names: dict[str, str],
+        clock: Clock,
+        *,
+        bundles: Sequence[Bundle] = (),
+        coverage: dict[str, Any] | None = None,
     ) -> None:
         self.log, self.flows, self.flow_map, self.names, self.clock = log, flows, flow_map, names, clock
+        self.bundles, self.coverage = bundles, coverage
         self._lock = threading.Lock()
         self._latest: Snapshot | None = None
         self._folded_at = 0.0
@@ -110,7 +122,15 @@ class LiveLog:
             if stale or time.monotonic() - self._folded_at > REFOLD_SECONDS:
                 self._folded_at = time.monotonic()
                 latest = Snapshot(
-                    version, events, letters, self.flows, self.flow_map, self.names, self.clock.now()
+                    version,
+                    events,
+                    letters,
+                    self.flows,
+                    self.flow_map,
+                    self.names,
+                    self.clock.now(),
+                    bundles=self.bundles,
+                    coverage=self.coverage,
                 )
                 self._latest = latest
             return latest

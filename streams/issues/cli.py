@@ -29,8 +29,6 @@ FIGURES = (
 )
 
 
-
-
 def register(commands: argparse._SubParsersAction) -> None:
     issues = commands.add_parser("issues", help="the enterprise issue loop (涉企问题闭环)")
     actions = issues.add_subparsers(

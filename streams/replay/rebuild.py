@@ -132,9 +132,7 @@ def comparable_cases(
     uninstalled = {k for k, v in live.items() if v.get("flow") not in (None, *flow_map.flows)}
     kept_live = {k: v for k, v in live.items() if k not in uninstalled}
     kept_rebuilt = {
-        k: v
-        for k, v in rebuilt.items()
-        if k not in uninstalled and (k in live or v.get("status") == OPEN)
+        k: v for k, v in rebuilt.items() if k not in uninstalled and (k in live or v.get("status") == OPEN)
     }
     return kept_live, kept_rebuilt
 

@@ -118,4 +118,3 @@ def cases_in_flow_map(port: int, matter: str, *, timeout: float = 30) -> int:
             break
         time.sleep(1)  # the dashboard folds the log again every few seconds
     return count
-

@@ -15,6 +15,11 @@ from urllib.parse import urlparse
 
 import pytest
 
+from agents.bundles.restaurant_outlet import bundle, form
+from agents.flows import newborn
+from streams import discovery
+from streams.assistance import assisted_by, submit_handed_over
+from streams.bundle_intake import submit_bundle
 from streams.issues import model as m
 from streams.issues import simulate_issues
 from tests.integration.conftest import free_port, worker_env
@@ -70,12 +75,26 @@ def dashboard(settings, worker):
 
 @pytest.fixture(scope="module")
 def platform_data(connection, desk, event_log, dashboard):
-    """A completed, a rejected and a dead-lettered restaurant case, and a few enterprise issues."""
+    """A completed, a rejected and a dead-lettered restaurant case, a few enterprise issues, a
+    一类事 request, and a birth registered by a helper and one received in another city."""
     completed = submit(desk, "看板面馆", 120.0, signboard=None)
     rejected = submit(desk, "看板小吃", 60.0, materials=["business_premises_proof"])
     crashed = submit(desk, CRASH, 90.0, signboard=None)
-    for case in (completed, rejected, crashed):
+    outlet = submit_bundle(desk, bundle, discovery.flows(), form(channel="MOBILE"))
+    helper = assisted_by("33021219850417002X", "COMMUNITY_WORKER", "SQ-2026-1201")
+    on_behalf = newborn.application(channel="NEARBY") | {"assisted_by": helper}
+    assisted = desk.submit(newborn.flow.application, on_behalf, subject=on_behalf["mother"])
+    _, elsewhere = submit_handed_over(
+        desk,
+        newborn.flow.application,
+        newborn.application(channel="COUNTER"),
+        subject=on_behalf["mother"],
+        receiving_city="上海市",
+        receiving_desk="上海市浦东新区市民中心",
+    )
+    for case in (completed, rejected, crashed, assisted, elsewhere):
         outcome(event_log, case.case_id)
+    assert event_log.wait_for(outlet.case_id, "BundleCompleted", 120), "the bundle never completed"
     issues = simulate_issues(connection, count=3, seed=5)
     for issue in issues:
         assert event_log.wait_until(
@@ -83,6 +102,8 @@ def platform_data(connection, desk, event_log, dashboard):
         )
     # The dashboard reads the same log on its own: wait until it has read these too.
     for path in [f"cases/{completed.case_id}", f"cases/{rejected.case_id}", *(f"issues/{i}" for i in issues)]:
+        assert wait_until(lambda p=path: get_json(f"{dashboard}/api/{p}")), f"the dashboard never saw {path}"
+    for path in [f"cases/{outlet.case_id}", f"cases/{elsewhere.case_id}"]:
         assert wait_until(lambda p=path: get_json(f"{dashboard}/api/{p}")), f"the dashboard never saw {path}"
     return {"completed": completed.case_id, "rejected": rejected.case_id, "issues": issues}
 
@@ -134,6 +155,42 @@ def test_every_page_loads_with_data_and_charts_from_the_local_echarts(
     assert page.evaluate("typeof echarts.init") == "function"
     # Everything came from the dashboard itself: the page needs no internet.
     assert {urlparse(u).netloc for u in page.requests} == {urlparse(dashboard).netloc}
+
+
+def cells(page, selector: str) -> dict[str, list[str]]:
+    """A table's rows by their first cell."""
+    rows = page.eval_on_selector_all(
+        f"{selector} tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))"
+    )
+    return {row[0]: row[1:] for row in rows}
+
+
+def test_the_report_page_shows_the_service_measures_with_numbers_from_the_cases(
+    page, platform_data, dashboard, tmp_path
+):
+    page.goto(f"{dashboard}/#/report")
+    loaded(page, "report")
+    page.wait_for_selector("text=服务方式（各流程）")
+    headers = page.eval_on_selector_all("#service-flows th", "cells => cells.map(c => c.innerText.trim())")
+    assert headers[:5] == ["流程", "办件", "秒办率", "按时率", "一网通办率"]
+    assert {"掌上办", "网上办", "窗口", "帮代办", "跨域办", "15分钟办事圈"} <= set(headers)
+    flows = cells(page, "#service-flows")
+    restaurant, births = flows["开办餐饮店"], flows["新生儿出生"]
+    column = {name: i - 1 for i, name in enumerate(headers)}
+    assert int(restaurant[column["办件"]]) >= 3
+    assert restaurant[column["按时率"]].endswith("%") and restaurant[column["15分钟办事圈"]].endswith("%")
+    assert restaurant[column["一网通办率"]].endswith(("✓", "✗"))  # against the 85 % target
+    assert int(births[column["帮代办"]]) >= 1 and int(births[column["跨域办"]]) >= 1
+    assert int(births[column["就近办"]]) >= 1
+    assert any(row[column["秒办率"]].endswith("%") for row in flows.values())
+    cards = page.inner_text("#service-cards")
+    assert "目标 ≥ 85.0%" in cards and "一类事申请" in cards
+    [requested, granted, refused, still_open] = cells(page, "#service-bundles")["开一家连锁餐饮门店"][1:]
+    assert int(requested) >= 1 and int(granted) + int(refused) >= 1
+    assert "%" in page.inner_text("#service-coverage")
+    for chart_id in ("c-channels", "c-online"):
+        assert page.locator(f"#{chart_id} canvas").count() == 1, f"no chart in #{chart_id}"
+    shoot(page, tmp_path, "report-service")
 
 
 def test_clicking_a_case_reaches_its_timeline(page, platform_data, tmp_path):

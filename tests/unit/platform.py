@@ -11,12 +11,16 @@ from functools import cache
 from typing import Any
 
 from streams import discovery
-from streams.events import Event
+from streams.clock import Clock
+from streams.contracts import default_catalog
+from streams.events import Event, NewEvent
 from streams.flows import Flow
+from streams.processing import decode_event
+from streams.publisher import Publisher
 from streams.simulate import applicant_of
 from streams.testing import Case, Harness
 
-__all__ = ["Case", "Event", "InMemoryPlatform", "apply", "platform", "rejection_of"]
+__all__ = ["Case", "Event", "InMemoryDesk", "InMemoryPlatform", "apply", "platform", "rejection_of"]
 
 
 class InMemoryPlatform(Harness):
@@ -32,6 +36,22 @@ class InMemoryPlatform(Harness):
             flow.application, application, subject=applicant_of(application), case_id=case_id
         )
         return await self.run(first)
+
+
+class InMemoryDesk:
+    """A service desk for `submit_cases`: stamps applications on ``clock`` and hands back the event
+    as consumers decode it, for `platform().run`."""
+
+    def __init__(self, *, clock: Clock) -> None:
+        self.clock = clock
+        self.publisher = Publisher(
+            default_catalog(), platform().codec, producer="service_center", version="test", clock=clock
+        )
+
+    def submit(self, event_type, payload, *, subject, case_id, cause=None, index=0, **_) -> Event:
+        new = NewEvent(event_type, payload, subject)
+        record = self.publisher.build(new, cause=cause, case_id=case_id, index=index)
+        return decode_event(platform().codec, record.value)
 
 
 @cache

@@ -61,10 +61,14 @@ async def test_an_application_made_for_someone_and_received_in_another_city_runs
 def test_the_encoded_application_holds_no_identity_number():
     helper = assisted_by(HELPER, "FAMILY_MEMBER", "SQ-7")
     application = newborn.application() | {"assisted_by": helper}
-    record = platform().publisher("service_center").build(
-        NewEvent(newborn.flow.application, application, "ct_x"),
-        cause=None,
-        case_id="NB-1",
+    record = (
+        platform()
+        .publisher("service_center")
+        .build(
+            NewEvent(newborn.flow.application, application, "ct_x"),
+            cause=None,
+            case_id="NB-1",
+        )
     )
     assert find_citizen_ids(record.value) == []
 

@@ -203,20 +203,73 @@ const pages = {
     const d = await api("report");
     const figures = ["materials", "trips", "steps", "working_days", "submissions"];
     const published = d.flows.filter((f) => f.published);
+    const flowName = (f) => lang === "zh" ? f.display_name : f.name;
     page.innerHTML = `<h2>${esc(t("report.title"))}</h2>
       <div class="cards">${card(t("report.online"), pct(d.online_rate))}${card(t("state.completed"), d.cases.completed)}${card(t("state.open"), d.cases.open)}</div>
+      ${serviceSections(d, flowName)}
       <h2>${esc(t("report.days"))}</h2><div id="c-report" class="chart"></div>
-      ${d.flows.map((f) => `<h2>${esc(lang === "zh" ? f.display_name : f.name)} <span class="muted">${esc(f.published ? t("report.source") + ": " + f.published.source : "")}</span></h2>
+      ${d.flows.map((f) => `<h2>${esc(flowName(f))} <span class="muted">${esc(f.published ? t("report.source") + ": " + f.published.source : "")}</span></h2>
         ${table(["col.figure", "col.before", "col.after", "col.measured"], figures.map((k) => [esc(t("fig." + k)),
           f.published && f.published.before[k] != null ? num(f.published.before[k]) : "—",
           f.published && f.published.after[k] != null ? num(f.published.after[k]) : "—", num(f.measured[k])]))}`).join("")}`;
+    if (d.channels) serviceCharts(d, flowName);
     chart("c-report", {legend: {}, tooltip: {trigger: "axis"}, grid: {bottom: 110},
-      xAxis: {type: "category", data: published.map((f) => lang === "zh" ? f.display_name : f.name), axisLabel: {rotate: 30}},
+      xAxis: {type: "category", data: published.map(flowName), axisLabel: {rotate: 30}},
       yAxis: {type: "value"},
       series: [["col.before", (f) => f.published.before.working_days], ["col.after", (f) => f.published.after.working_days],
         ["col.measured", (f) => f.measured.working_days]].map(([label, get]) => ({name: t(label), type: "bar", data: published.map((f) => get(f) == null ? null : num(get(f)))}))});
   },
 };
+
+// The report's service measures (as `onething report`): 秒办, on time, channels and 一网通办率 against
+// its target, 帮代办 and 跨域办, 一类事 bundles, 15分钟办事圈.
+function serviceSections(d, flowName) {
+  const ch = d.channels;
+  if (!ch) return "";
+  const codes = Object.keys(ch.names);
+  const target = ch.online_target;
+  const verdict = (r) => r == null ? "—" : `${pct(r)} ${r >= target ? "✓" : "✗"}`;
+  const total = (key) => d.flows.reduce((n, f) => n + (f[key] || 0), 0);
+  const cov = d.coverage;
+  const displayNames = Object.fromEntries(d.flows.map((f) => [f.name, flowName(f)]));
+  const months = Object.entries(ch.online_by_month);
+  return `<h2>${esc(t("svc.title"))}</h2>
+    <div class="cards" id="service-cards">${card(`${t("report.online")} (${t("svc.target")} ≥ ${pct(target)})`, verdict(d.online_rate), d.online_rate != null && d.online_rate < target)}
+      ${card(t("svc.assisted"), total("assisted"))}${card(t("svc.crossRegion"), total("cross_region"))}
+      ${card(t("svc.bundles"), d.bundles.reduce((n, b) => n + b.requested, 0))}
+      ${cov ? card(t("svc.coverage"), pct(cov.any_point_share)) : ""}</div>
+    <div id="service-flows">${table(["col.flow", "cases.total", "svc.instant", "col.sla", "report.online",
+        ...codes.map((c) => lang === "zh" ? ch.names[c] : c), "svc.assisted", "svc.crossRegion", "svc.coverage"],
+      d.flows.map((f) => [esc(flowName(f)), f.cases.started, pct(f.instant_rate), pct(f.on_time_rate), verdict(f.online_rate),
+        ...codes.map((c) => (f.channel_mix || {})[c] || 0), f.assisted ?? 0, f.cross_region ?? 0, pct(f.coverage_15min)]),
+      (i) => d.flows[i].online_rate != null && d.flows[i].online_rate < target ? "late" : "")}</div>
+    <div class="grid"><div><h2>${esc(t("svc.channels"))}</h2><div id="c-channels" class="chart"></div></div>
+      <div><h2>${esc(t("svc.byMonth"))}</h2><div id="c-online" class="chart"></div>
+        <p class="muted">${months.map(([m, v]) => `${esc(m)} ${esc(verdict(v.online_rate))}`).join(" · ") || esc(t("none"))}</p></div></div>
+    <h2>${esc(t("svc.bundleTitle"))}</h2>
+    <div id="service-bundles">${table(["svc.bundle", "svc.members", "svc.requested", "svc.allDone", "svc.refused", "state.open"],
+      d.bundles.map((b) => [esc(lang === "zh" ? b.display_name : b.name), esc(b.members.map((m) => displayNames[m] || m).join(" + ")),
+        b.requested, b.completed, b.completed_with_refusals, b.open]))}</div>
+    ${cov ? `<h2>${esc(t("svc.coverageTitle"))}</h2><p id="service-coverage">${esc(cov.city)} · ${cov.addresses} ${esc(t("svc.addresses"))} ·
+      ${esc(t("svc.anyPoint"))} ${pct(cov.any_point_share)} · ${cov.walk.minutes} min, ${cov.walk.speed_kmh} km/h × ${cov.walk.detour_factor}
+      <br><span class="muted">${esc(cov.note)}</span></p>` : ""}`;
+}
+
+function serviceCharts(d, flowName) {
+  const ch = d.channels;
+  const codes = Object.keys(ch.names);
+  chart("c-channels", {legend: {}, tooltip: {trigger: "axis"}, grid: {left: 180, right: 20, top: 40},
+    xAxis: {type: "value"}, yAxis: {type: "category", data: d.flows.map(flowName)},
+    series: codes.map((c) => ({name: lang === "zh" ? ch.names[c] : c, type: "bar", stack: "channels",
+      data: d.flows.map((f) => (f.channel_mix || {})[c] || 0)}))});
+  const months = Object.entries(ch.online_by_month);
+  chart("c-online", {tooltip: {trigger: "axis"}, xAxis: {type: "category", data: months.map(([m]) => m)},
+    yAxis: {type: "value", min: 0, max: 100, axisLabel: {formatter: "{value}%"}},
+    series: [{name: t("report.online"), type: "line", data: months.map(([, v]) => v.online_rate == null ? null : num(100 * v.online_rate, 1)),
+      label: {show: true, formatter: "{c}%"},
+      markLine: {symbol: "none", lineStyle: {color: "#e53935", type: "dashed"}, data: [{yAxis: 100 * ch.online_target, name: t("svc.target")}],
+        label: {formatter: `${t("svc.target")} ${pct(ch.online_target)}`}}}]});
+}
 
 function route() {
   const [, first = "", ...rest] = location.hash.replace(/^#/, "").split("/");

@@ -28,7 +28,13 @@ window.LABELS = {
     "report.source": "来源", "report.days": "办理时长（工作日）",
     "fig.materials": "材料", "fig.trips": "跑动次数", "fig.steps": "环节", "fig.working_days": "办理时长（工作日）",
     "fig.submissions": "提交次数", "none": "暂无", "notfound": "日志中没有该记录", "events": "事件",
-    "deadLetters": "死信", "switch": "English"
+        "deadLetters": "死信", "switch": "English",
+    "svc.title": "服务方式（各流程）", "svc.target": "目标", "svc.instant": "秒办率", "svc.assisted": "帮代办",
+    "svc.crossRegion": "跨域办", "svc.bundles": "一类事申请", "svc.coverage": "15分钟办事圈",
+    "svc.channels": "申请渠道", "svc.byMonth": "一网通办率（按月）", "svc.bundleTitle": "一类事（行业套餐）",
+    "svc.bundle": "一类事", "svc.members": "成员流程", "svc.requested": "申请", "svc.allDone": "全部办结",
+    "svc.refused": "含不予办理", "svc.coverageTitle": "15分钟办事圈（步行可达服务点的地址占比）",
+    "svc.addresses": "个地址", "svc.anyPoint": "任一服务点可达"
   },
   en: {
     "title": "OneThing operations", "live": "live", "nav.overview": "Overview", "nav.departments": "Departments",
@@ -59,6 +65,13 @@ window.LABELS = {
     "report.source": "Source", "report.days": "Working days",
     "fig.materials": "Materials", "fig.trips": "Trips", "fig.steps": "Steps", "fig.working_days": "Working days",
     "fig.submissions": "Submissions", "none": "none yet", "notfound": "not in the event log", "events": "events",
-    "deadLetters": "dead letters", "switch": "中文"
+        "deadLetters": "dead letters", "switch": "中文",
+    "svc.title": "How people apply (per flow)", "svc.target": "target", "svc.instant": "Instant (秒办)",
+    "svc.assisted": "On behalf (帮代办)", "svc.crossRegion": "Cross-region (跨域办)", "svc.bundles": "Bundle requests",
+    "svc.coverage": "15-minute circle", "svc.channels": "Channels", "svc.byMonth": "Online rate by month",
+    "svc.bundleTitle": "Industry bundles (一类事)", "svc.bundle": "Bundle", "svc.members": "Member flows",
+    "svc.requested": "Requested", "svc.allDone": "All granted", "svc.refused": "With a refusal",
+    "svc.coverageTitle": "15-minute service circle (share of addresses within a walk of a point)",
+    "svc.addresses": "addresses", "svc.anyPoint": "any point within reach"
   }
 };

@@ -130,3 +130,16 @@ def test_case_gauges_count_open_and_overdue_cases_by_flow_and_department():
     assert cases["open_restaurant"] == 1 and late_cases["open_restaurant"] == 1
     assert matters == {("open_restaurant", "fire_rescue"): 1}
     assert late_matters == {("open_restaurant", "fire_rescue"): 1}
+
+
+def test_the_report_page_carries_the_service_measures_of_onething_report():
+    from agents.bundles.restaurant_outlet import bundle
+
+    data = pages.report(log(), [flows.open_restaurant], bundles=[bundle])
+
+    [restaurant] = data["flows"]
+    assert restaurant["channel_mix"]["ONLINE"] == 2 and restaurant["online_rate"] == 1.0
+    assert restaurant["assisted"] == 0 and restaurant["cross_region"] == 0
+    assert "instant_rate" in restaurant and restaurant["on_time_rate"] == 1.0
+    assert data["channels"]["online_target"] == 0.85
+    assert [b["name"] for b in data["bundles"]] == ["open_restaurant_outlet"]
