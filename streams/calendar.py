@@ -2,8 +2,9 @@
 
 Holidays come from the State Council's notices, shipped as data in streams/holidays/ (one file a
 year, updated when a notice is published); for a year not there, from the `chinese-calendar`
-package; for a year neither covers, only weekends are days off, and a warning says so once per
-year: deadlines then err early, never late.
+package; for a year neither covers, from the statute's fixed holidays (streams/holidays/statute.py:
+no bridging days, no 调休), and a warning says so once per year: deadlines then err early, never
+late. Beyond the statute's tables, only weekends are days off.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 
 from streams.holidays import Notice
+from streams.holidays.statute import provisional_notice
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +32,21 @@ def is_working_day(day: date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        _warn_uncovered(day.year)
-        return day.weekday() < 5
+        pass
+    _warn_uncovered(day.year)
+    if (provisional := provisional_notice(day.year)) is not None:
+        return provisional.is_working_day(day)
+    return day.weekday() < 5
 
 
 @lru_cache(maxsize=64)
 def _warn_uncovered(year: int) -> None:
+    kept = "the statute's fixed holidays (no 调休)" if provisional_notice(year) else "weekends only"
     log.warning(
-        "no holiday notice for %d in streams/holidays/ (nor in chinese-calendar): counting weekends "
-        "only as days off until the State Council's notice is added",
+        "no holiday notice for %d in streams/holidays/ (nor in chinese-calendar): counting %s as "
+        "days off until the State Council's notice is added",
         year,
+        kept,
     )
 
 

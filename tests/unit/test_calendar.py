@@ -100,11 +100,24 @@ def test_a_malformed_notice_is_named(tmp_path):
         Notice.read(path)
 
 
-def test_a_year_without_a_notice_warns_and_counts_weekends(caplog):
+def test_a_year_without_a_notice_warns_and_keeps_the_statutes_holidays(caplog):
     from streams import calendar
 
     calendar.is_working_day.cache_clear()
     calendar._warn_uncovered.cache_clear()
     with caplog.at_level("WARNING", logger="streams.calendar"):
-        assert calendar.is_working_day(date(2027, 10, 1))  # a Friday: no notice, so not a holiday yet
-    assert "no holiday notice for 2027" in caplog.text
+        assert not calendar.is_working_day(date(2027, 10, 1))  # a Friday: 国庆节 by statute
+        assert not calendar.is_working_day(date(2027, 2, 8))  # a Monday: 正月初三
+        assert calendar.is_working_day(date(2027, 10, 4))  # a Monday: a bridging day only a notice grants
+    assert "no holiday notice for 2027" in caplog.text and "statute" in caplog.text
+
+
+def test_beyond_the_statutes_tables_only_weekends_are_days_off(caplog):
+    from streams import calendar
+
+    calendar.is_working_day.cache_clear()
+    calendar._warn_uncovered.cache_clear()
+    with caplog.at_level("WARNING", logger="streams.calendar"):
+        assert calendar.is_working_day(date(2100, 10, 1))  # a Friday
+        assert not calendar.is_working_day(date(2100, 10, 2))  # a Saturday
+    assert "weekends only" in caplog.text
