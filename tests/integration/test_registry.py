@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import socket
 import urllib.error
 import urllib.request
 import uuid
@@ -19,6 +17,7 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerialize
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.serialization import MessageField, SerializationContext
 
+from streams.broker import LocalBroker
 from streams.registry.background import BackgroundRegistry
 from streams.registry.client import CONTENT_TYPE, RegistryClient, RegistryError
 from streams.registry.server import SchemaRegistryServer
@@ -26,7 +25,6 @@ from streams.wire import unframe
 
 pytestmark = pytest.mark.integration
 
-BOOTSTRAP = os.environ.get("ONETHING_TEST_BOOTSTRAP", "127.0.0.1:19092")
 SUBJECT = "onething.test.PermitRequested-value"
 
 V1 = {
@@ -46,23 +44,20 @@ BREAKING = {**V1, "fields": [*V1["fields"], {"name": "premises_area_m2", "type":
 Serve = Callable[[], AbstractContextManager[BackgroundRegistry]]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def broker_is_up() -> None:
-    host, _, port = BOOTSTRAP.rpartition(":")
-    with socket.socket() as probe:
-        probe.settimeout(2)
-        if probe.connect_ex((host, int(port))) != 0:
-            pytest.skip(f"no Kafka broker at {BOOTSTRAP}")
+@pytest.fixture
+def bootstrap(broker: LocalBroker) -> str:
+    """The session's broker (the registry keeps its schemas in a topic there)."""
+    return broker.bootstrap
 
 
 @pytest.fixture
-def topic() -> Iterator[str]:
+def topic(bootstrap: str) -> Iterator[str]:
     """A schema topic of this test's own, removed afterwards."""
     name = f"_onething_schemas_test_{uuid.uuid4().hex}"
     yield name
     from kafka.admin import KafkaAdminClient
 
-    admin = KafkaAdminClient(bootstrap_servers=BOOTSTRAP)
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
     try:
         admin.delete_topics([name])
     except Exception:  # the test may have failed before creating it
@@ -72,7 +67,7 @@ def topic() -> Iterator[str]:
 
 
 @pytest.fixture
-def serve(topic: str) -> Iterator[Serve]:
+def serve(topic: str, bootstrap: str) -> Iterator[Serve]:
     """Start registry servers on the test's topic, each on its own thread and event loop.
 
     Confluent's client is synchronous, so the server cannot share the test's thread.
@@ -81,7 +76,7 @@ def serve(topic: str) -> Iterator[Serve]:
 
     @contextmanager
     def start() -> Iterator[BackgroundRegistry]:
-        server = SchemaRegistryServer(bootstrap_servers=BOOTSTRAP, port=0, topic=topic)
+        server = SchemaRegistryServer(bootstrap_servers=bootstrap, port=0, topic=topic)
         registry = BackgroundRegistry(server)
         registry.start()
         running.append(registry)
@@ -287,10 +282,10 @@ def test_answers_are_confluent_json_even_for_unknown_routes(registry):
     assert json.load(missing.value) == {"error_code": 404, "message": "HTTP 404 Not Found"}
 
 
-def test_a_taken_port_fails_start_with_oserror(registry, topic):
+def test_a_taken_port_fails_start_with_oserror(registry, topic, bootstrap):
     # Start-up code relies on this to fall back to the registry another process already serves.
     port = int(registry.url.rsplit(":", 1)[1])
-    clash = SchemaRegistryServer(bootstrap_servers=BOOTSTRAP, port=port, topic=topic)
+    clash = SchemaRegistryServer(bootstrap_servers=bootstrap, port=port, topic=topic)
     with pytest.raises(OSError):
         asyncio.run(clash.start())
     assert confluent(registry).get_subjects() == []  # the first one is unharmed
