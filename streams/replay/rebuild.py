@@ -128,11 +128,16 @@ def comparable_cases(
     live: dict[str, Any], rebuilt: dict[str, Any], flow_map: FlowMap
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Leave out what the worker rightly no longer holds (closed cases past the retention) and
-    cases of flows no longer installed, which nothing here can rebuild."""
+    cases of flows no longer installed, which nothing here can rebuild: on the live side they name
+    their flow; rebuilt here they have none (only their other events were understood), and once
+    the worker purged them they are on the rebuilt side alone."""
     uninstalled = {k for k, v in live.items() if v.get("flow") not in (None, *flow_map.flows)}
     kept_live = {k: v for k, v in live.items() if k not in uninstalled}
     kept_rebuilt = {
-        k: v for k, v in rebuilt.items() if k not in uninstalled and (k in live or v.get("status") == OPEN)
+        k: v
+        for k, v in rebuilt.items()
+        if k not in uninstalled
+        and (k in live or (v.get("status") == OPEN and v.get("flow") is not None))
     }
     return kept_live, kept_rebuilt
 

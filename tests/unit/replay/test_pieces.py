@@ -103,3 +103,22 @@ def test_replay_says_in_one_line_what_is_wrong(capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert reason in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_case_of_a_flow_not_installed_here_is_left_out_on_both_sides():
+    from streams import discovery
+    from streams.flows import FlowMap
+    from streams.replay.rebuild import comparable_cases
+
+    flow_map = FlowMap(discovery.flows(), discovery.departments())
+    installed = next(iter(flow_map.flows))
+    live = {"C-1": {"flow": installed, "status": "open"}, "P-1": {"flow": "pension", "status": "open"}}
+    rebuilt = {
+        "C-1": {"flow": installed, "status": "open"},
+        "P-1": {"flow": None, "status": "open"},  # only its rejection was understood here
+        "P-2": {"flow": None, "status": "open"},  # the same, after the worker purged it
+        "C-2": {"flow": installed, "status": "open"},  # the worker lost an open case: a difference
+    }
+    kept_live, kept_rebuilt = comparable_cases(live, rebuilt, flow_map)
+    assert set(kept_live) == {"C-1"}
+    assert set(kept_rebuilt) == {"C-1", "C-2"}
