@@ -74,7 +74,7 @@ class DepartmentProcessor:
         the outputs are acknowledged, so a dead-lettered and replayed trigger can still fire.
         """
         if event.type == RELEASED and self.holds is not None:
-            return self._release(event)
+            return self._release(self.holds, event)
         step = Step()
         # Ids derive from each output's place among all of the event's outputs, held or not.
         index = 0
@@ -115,13 +115,12 @@ class DepartmentProcessor:
         """Where the matter's outputs wait for its handling time, if they do."""
         return self.holds if matter.typical_working_days > 0 else None
 
-    def _release(self, event: Event) -> Step:
+    def _release(self, holds: MutableMapping[str, Any], event: Event) -> Step:
         """A hold of this department is due: publish its outputs and forget it."""
         step = Step()
-        holds, key = self.holds, event["hold"]
-        held = holds.get(key) if holds is not None and event["department"] == self.department.name else None
-        if holds is None or held is None:  # another department's, or released already
-            return step
+        key = event["hold"]
+        if event["department"] != self.department.name or (held := holds.get(key)) is None:
+            return step  # another department's, or released already
         step.records.extend(held_outputs(self.publisher, held))
         step.delete(holds, key)
         return step
