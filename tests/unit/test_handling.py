@@ -6,14 +6,17 @@ from statistics import mean
 
 import pytest
 
-from agents import market_regulation
+from agents import market_regulation, urban_management
 from streams.calendar import add_working_days, working_days_between
+from streams.config import Settings
 from streams.deadline_index import DeadlineIndex, IndexedCases
 from streams.department import Department
 from streams.events import Event, emit
 from streams.handling import HIGH, LOW, due_of, handling_days, release
 from streams.processing import DepartmentProcessor, decode_event
 from streams.publisher import Publisher
+from streams.runtime import Worker, create_app
+from streams.startup import Connection
 from streams.tracker import from_millis, millis
 
 # A Tuesday morning in Beijing, clear of holidays for weeks.
@@ -187,3 +190,21 @@ async def test_the_index_names_a_hold_once_it_is_due_and_forgets_it_once_release
     step = await processor.process(decode_event(codec, release(processor.publisher, key, held).value))
     step.settle()
     assert len(holds.index) == 0 and holds.index.late(held["due_at"] + 1) == []
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_only_departments_with_handling_times_get_holds_and_read_releases(catalog, codec, tmp_path, on):
+    settings = Settings(home=tmp_path, metrics_port=0, handling_times=on)
+    connection = Connection(settings, catalog, codec, "")
+    app = create_app(connection, app_id="handling")
+    worker = Worker(app, connection)
+    worker.add_department(market_regulation.department)  # a food permit takes days
+    worker.add_department(urban_management.department)  # a signboard is decided at once
+
+    topics = {agent.name: set(agent.channel.topics) for agent in app.agents.values()}
+    reads_releases = {
+        name for name, names in topics.items() if "gov.onething.handling_time_elapsed.v1" in names
+    }
+    assert reads_releases == ({"onething.market_regulation"} if on else set())
+    assert ("market_regulation-holds" in app.tables) is on
+    assert "urban_management-holds" not in app.tables
