@@ -34,6 +34,7 @@ CATEGORY_CODE = {
     sla_working_days=3,
     materials=tuple(CERTIFICATE_MATERIALS),
     manual="残疾等级评定",
+    typical_working_days=2.5,
 )
 async def issue_certificate(event: Event) -> list[NewEvent]:
     grade = event["grade"]

@@ -91,6 +91,7 @@ async def admit(event: Event) -> list[NewEvent]:
     sla_working_days=3,
     when=Condition("residence_basis", "==", "MIGRANT"),
     manual="教育部门统筹安排学位",
+    typical_working_days=2,
 )
 async def place_migrant_child(event: Event) -> list[NewEvent]:
     child, stage = event["child"], event["stage"]

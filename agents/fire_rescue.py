@@ -20,6 +20,7 @@ INSPECTION_THRESHOLD_M2 = 300
     sla_working_days=10,
     when=Condition("premises_area_m2", ">", INSPECTION_THRESHOLD_M2),
     manual="现场检查",
+    typical_working_days=7,
 )
 async def inspect_premises(event: Event) -> list[NewEvent]:
     return [

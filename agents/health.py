@@ -35,6 +35,7 @@ def staff_to_certify(payload, on):
     sla_working_days=3,
     rules=(staff_to_certify,),
     manual="从业人员体检",
+    typical_working_days=2,
 )
 async def issue_health_certificates(event: Event) -> list[NewEvent]:
     return [emit("HealthCertificatesIssued", certificate_count=event["staff_count"])]

@@ -112,6 +112,7 @@ async def allocate_unit(event: Event) -> list[NewEvent]:
     sla_working_days=1,
     materials=tuple(UTILITY_MATERIALS),
     manual="联合现场踏勘",
+    typical_working_days=0.8,
 )
 async def survey_site(event: Event) -> list[NewEvent]:
     problems = [] if is_valid_uscc(event["uscc"]) else [f"统一社会信用代码 {event['uscc']} 无效"]

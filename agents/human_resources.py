@@ -201,6 +201,7 @@ async def register_employment(event: Event) -> list[NewEvent]:
     done="EmployeeSocialInsuranceEnrolled",
     sla_working_days=1,
     manual="纸质档案转递",
+    typical_working_days=0.8,
 )
 async def enrol_employee_social_insurance(event: Event) -> list[NewEvent]:
     base = min(max(event["monthly_wage_yuan"], CONTRIBUTION_FLOOR), CONTRIBUTION_CEILING)

@@ -124,6 +124,7 @@ async def issue_business_license(event: Event) -> list[NewEvent]:
     rules=(room_for_food_handling,),
     # 告知承诺制 still leaves a check of the kitchen on site.
     manual="现场核查",
+    typical_working_days=8,
 )
 async def issue_food_business_permit(event: Event) -> list[NewEvent]:
     return [

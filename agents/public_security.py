@@ -226,6 +226,7 @@ async def restore_household(event: Event) -> list[NewEvent]:
     done="IdentityCardIssued",
     sla_working_days=3,
     manual="现场采集人像和指纹",
+    typical_working_days=2,
 )
 async def issue_identity_card(event: Event) -> list[NewEvent]:
     # 居民身份证法 第5条: validity by age when the card is issued.

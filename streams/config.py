@@ -55,6 +55,9 @@ class Settings:
     stall_seconds: float = 120.0
     # How long processed event ids and closed-case markers are kept (streams/retention.py).
     retention_hours: float = 168.0
+    # Departments take their matters' drawn handling times (streams/handling.py); off, they answer
+    # at once. `onething demo` turns it on.
+    handling_times: bool = False
 
     @property
     def broker_dir(self) -> Path:
@@ -97,4 +100,5 @@ class Settings:
             provision_topics=env.get("ONETHING_PROVISION_TOPICS", "1") not in ("0", "false", "no"),
             stall_seconds=float(env.get("ONETHING_STALL_SECONDS", cls.stall_seconds)),
             retention_hours=float(env.get("ONETHING_RETENTION_HOURS", cls.retention_hours)),
+            handling_times=env.get("ONETHING_HANDLING_TIMES", "0") not in ("0", "", "false", "no"),
         )

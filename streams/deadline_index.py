@@ -49,7 +49,8 @@ class DeadlineIndex:
 
 
 class IndexedCases(MutableMapping[str, Any]):
-    """The tracker's case table, keeping the deadline index current on every write."""
+    """A table keeping its deadline index current on every write: the tracker's cases, or a
+    department's held outputs (keyed by hold)."""
 
     def __init__(self, table: MutableMapping[str, Any], index: DeadlineIndex) -> None:
         self.table, self.index = table, index

@@ -116,13 +116,14 @@ def run_demo(
     bundles: int = 1,
     seed: int | None = None,
 ) -> int:
-    settings = replace(settings, clock_speed=DEMO_CLOCK_SPEED, clock_origin=time.time())
+    # Departments take their matters' handling times, so working days and on-time rates mean something.
+    settings = replace(settings, clock_speed=DEMO_CLOCK_SPEED, clock_origin=time.time(), handling_times=True)
     say = (lambda *_: None) if as_json else print
     check_demo_can_start(settings)  # before anything starts: name the busy port or running worker
     connection = connect(settings)
     worker_log = settings.state_dir / "demo-worker.log"
     # The demo tokenizes its made-up citizens with the public demo key, and says so.
-    worker = WorkerProcess(log_path=worker_log, env=clock_env(settings), args=("--demo",))
+    worker = WorkerProcess(log_path=worker_log, env=worker_env(settings), args=("--demo",))
     worker.start()
     worker.wait_ready()
     log = EventLog(connection)
@@ -184,10 +185,11 @@ def progress(log: EventLog, run: DemoRun) -> str:
     return line
 
 
-def clock_env(settings: Settings) -> dict[str, str]:
+def worker_env(settings: Settings) -> dict[str, str]:
     return {
         "ONETHING_CLOCK_SPEED": str(settings.clock_speed),
         "ONETHING_CLOCK_ORIGIN": str(settings.clock_origin),
+        "ONETHING_HANDLING_TIMES": "1" if settings.handling_times else "0",
     }
 
 

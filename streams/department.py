@@ -46,6 +46,8 @@ class Matter:
     rules: tuple[Rule, ...] = ()
     # Why a person must act (现场检查, 体检…); None: decided by data alone, approved at once (秒办).
     manual: str | None = None
+    # How long the department usually takes, in working days (streams/handling.py); 0: at once.
+    typical_working_days: float = 0.0
 
     @property
     def instant(self) -> bool:
@@ -91,16 +93,24 @@ class _Declares:
         when: Condition | None = None,
         rules: Sequence[Rule] = (),
         manual: str | None = None,
+        typical_working_days: float = 0.0,
     ) -> Callable[[Handler], Handler]:
         """Declare a matter. ``done`` is the event that completes it; every matter may reject.
 
         ``trigger`` is one event type, or a tuple meaning all of them for the same case (a join).
         ``rules`` are checked before the handler runs (and at submission by the flow's lead);
         ``manual`` says why a person must act, and leaves the matter out of 秒办.
+        ``typical_working_days`` is how long the department usually takes, at most the SLA; each
+        case draws its own around it when the worker runs with handling times (streams/handling.py).
         """
         triggers = (trigger,) if isinstance(trigger, str) else tuple(trigger)
         if not triggers or len(set(triggers)) != len(triggers):
             raise ValueError(f"{self.name}.{name}: triggers must be distinct and at least one")
+        if not 0 <= typical_working_days <= sla_working_days:
+            raise ValueError(
+                f"{self.name}.{name}: typical_working_days must be between 0 and sla_working_days "
+                f"({sla_working_days}), not {typical_working_days}"
+            )
 
         def register(handler: Handler) -> Handler:
             if any(m.name == name for m in self.matters):
@@ -119,6 +129,7 @@ class _Declares:
                     when=when,
                     rules=tuple(rules),
                     manual=manual,
+                    typical_working_days=typical_working_days,
                 )
             )
             return handler

@@ -16,6 +16,7 @@ from streams.contracts import Contract
 from streams.days import occurred_on
 from streams.department import REJECTED, Department, Matter, reject
 from streams.events import Event, NewEvent
+from streams.handling import RELEASED, held_outputs, hold, hold_key
 from streams.joins import arrive, join_key
 from streams.prereview import PreReview
 from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
@@ -48,6 +49,7 @@ class DepartmentProcessor:
         backoff_seconds: float = 0.2,
         joins: MutableMapping[str, object] | None = None,
         pre_review: PreReview | None = None,
+        holds: MutableMapping[str, Any] | None = None,
     ) -> None:
         self.department = department
         self.publisher = publisher
@@ -57,6 +59,9 @@ class DepartmentProcessor:
         self.joins: MutableMapping[str, object] = {} if joins is None else joins
         # Set, an application is checked against the whole flow's rules before anything is issued.
         self.pre_review = pre_review
+        # Set (handling times on), matters with a typical handling time hold their outputs here
+        # until HandlingTimeElapsed releases them (streams/handling.py).
+        self.holds = holds
         self._by_trigger: dict[str, list[Matter]] = {}
         for matter in department.matters:
             for trigger in matter.triggers:
@@ -68,8 +73,11 @@ class DepartmentProcessor:
         Join state is part of the step: written only once every matter of the event succeeded and
         the outputs are acknowledged, so a dead-lettered and replayed trigger can still fire.
         """
+        if event.type == RELEASED and self.holds is not None:
+            return self._release(self.holds, event)
         step = Step()
-        records = step.records
+        # Ids derive from each output's place among all of the event's outputs, held or not.
+        index = 0
         for matter in self._by_trigger.get(event.type, ()):
             cause = self._cause(matter, event, step)
             if cause is None:
@@ -77,6 +85,7 @@ class DepartmentProcessor:
             # For a join, the condition reads the merged payload.
             if matter.when is None or matter.when.holds(cause.payload):
                 outputs = await self._decide(matter, cause)
+                built: list[tuple[int, NewEvent]] = []
                 for new in outputs:
                     if new.type not in matter.emits:
                         raise InvalidOutput(
@@ -88,7 +97,32 @@ class DepartmentProcessor:
                             {"department": self.department.name, "matter": matter.name, **new.payload},
                             new.subject,
                         )
-                    records.append(self.publisher.build(new, cause=cause, index=len(records)))
+                    # Built even when held: an output that does not fit fails now, not at release.
+                    record = self.publisher.build(new, cause=cause, index=index)
+                    built.append((index, new))
+                    index += 1
+                    if self._held_by(matter) is None:
+                        step.records.append(record)
+                if built and (holds := self._held_by(matter)) is not None:
+                    step.write(
+                        holds,
+                        hold_key(cause, matter.key),
+                        hold(matter.key, cause, built, matter.typical_working_days),
+                    )
+        return step
+
+    def _held_by(self, matter: Matter) -> MutableMapping[str, Any] | None:
+        """Where the matter's outputs wait for its handling time, if they do."""
+        return self.holds if matter.typical_working_days > 0 else None
+
+    def _release(self, holds: MutableMapping[str, Any], event: Event) -> Step:
+        """A hold of this department is due: publish its outputs and forget it."""
+        step = Step()
+        key = event["hold"]
+        if event["department"] != self.department.name or (held := holds.get(key)) is None:
+            return step  # another department's, or released already
+        step.records.extend(held_outputs(self.publisher, held))
+        step.delete(holds, key)
         return step
 
     async def handle(self, event: Event) -> list[OutgoingRecord]:

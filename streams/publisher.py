@@ -60,7 +60,9 @@ class Publisher:
         case_id: str | None = None,
         subject: str | None = None,
         index: int = 0,
+        occurred_at: int | None = None,
     ) -> OutgoingRecord:
+        """``occurred_at`` (ms) stamps a record built later than it happened (held outputs)."""
         if new.type not in self._catalog:
             raise InvalidOutput(f"{self.producer} emitted {new.type!r}, which no schema declares")
         contract = self._catalog[new.type]
@@ -75,7 +77,7 @@ class Publisher:
             subject=new.subject or subject or (cause.subject if cause else ""),
             cause=cause.envelope if cause else None,
             event_id=derived_event_id(cause.event_id, self.producer, index) if cause else None,
-            occurred_at=self.clock.millis(),
+            occurred_at=self.clock.millis() if occurred_at is None else occurred_at,
         )
         payload = new.payload
         # Avro would drop an undeclared field and turn "1" into 1.0 without a word: refuse both.

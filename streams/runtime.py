@@ -39,6 +39,7 @@ from streams.department import Department
 from streams.events import Event
 from streams.flows import FlowMap
 from streams.gapless_consumer import GaplessConsumer
+from streams.handling import RELEASED, due_of, release
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
 from streams.pipeline import KeyedPipeline
@@ -60,6 +61,8 @@ log = logging.getLogger(__name__)
 TRACKER = "tracker"
 # How often (real seconds) open cases are checked against their deadlines.
 DEADLINE_TICK_SECONDS = 1.0
+# How often (real seconds) held outputs are checked: short, as a demo's day passes in a second.
+RELEASE_TICK_SECONDS = 0.1
 PLATFORM_VERSION = "0.1.0"
 # How long a stopping worker waits for the events in hand before committing what is finished.
 DRAIN_SECONDS = 10.0
@@ -116,6 +119,8 @@ class Worker:
         self.connection = connection
         self._topics: dict[str, faust.TopicT] = {}
         self.clock = connection.settings.clock()
+        # Each department's held outputs and the publisher of its release events (handling times).
+        self._holds: list[tuple[Publisher, IndexedCases]] = []
 
     def _topic(self, name: str) -> faust.TopicT:
         if name not in self._topics:
@@ -142,9 +147,51 @@ class Worker:
         joins = None
         if any(m.is_join for m in department.matters):
             joins = self.app.Table(f"{department.name}-joins", schema=TABLE_SCHEMA)
-        processor = DepartmentProcessor(department, publisher, joins=joins, pre_review=pre_review)
         topics = [catalog[t].topic for t in department.triggers]
+        holds = None
+        if self.connection.settings.handling_times and any(
+            m.typical_working_days for m in department.matters
+        ):
+            holds = self.add_holds(department.name, publisher)
+            topics.append(catalog[RELEASED].topic)
+        processor = DepartmentProcessor(
+            department, publisher, joins=joins, pre_review=pre_review, holds=holds
+        )
         self.add_agent(department.name, topics, processor.process, pipelined=True)  # state per case
+
+    def add_holds(self, name: str, publisher: Publisher) -> IndexedCases:
+        """A table of the department's held outputs, released by one timer for all departments.
+
+        As with deadlines, a timer cannot write the table: it publishes HandlingTimeElapsed when a
+        hold is due, and the department's agent, folding that in, publishes the outputs and deletes
+        the hold. The index is rebuilt after a rebalance (this worker's holds change then).
+        """
+        holds = IndexedCases(self.app.Table(f"{name}-holds", schema=TABLE_SCHEMA), DeadlineIndex(due_of))
+        if not self._holds:
+            self._add_release_watch()
+        self._holds.append((publisher, holds))
+        return holds
+
+    def _add_release_watch(self) -> None:
+        @self.app.on_rebalance_complete.connect
+        async def rebuild_after_rebalance(sender: Any, **kwargs: Any) -> None:
+            for _, holds in self._holds:
+                holds.index.stale = True
+
+        @self.app.timer(interval=RELEASE_TICK_SECONDS, name="onething.release_watch")
+        async def release_due() -> None:
+            if self.app.rebalancing or self.app.in_recovery:
+                return
+            now = self.clock.millis()
+            for publisher, holds in self._holds:
+                if holds.index.stale:
+                    holds.index.rebuild(list(holds.table.items()))
+                for key in holds.index.late(now):
+                    if (held := holds.get(key)) is not None:
+                        record = release(publisher, key, held)
+                        await self._topic(record.topic).send(
+                            key=record.key, value=record.value, headers=record.headers
+                        )
 
     def add_tracker(self, flow_map: FlowMap) -> None:
         catalog = self.connection.catalog

@@ -13,6 +13,9 @@ from typing import Any
 
 from streams.publisher import OutgoingRecord
 
+# Written as a value, removes the key instead (a released hold).
+DELETE: Any = object()
+
 
 @dataclass(slots=True)
 class Step:
@@ -23,6 +26,13 @@ class Step:
         """Set ``table[key] = value`` once the records are acknowledged (see settle)."""
         self.writes.append((table, key, value))
 
+    def delete(self, table: MutableMapping[str, Any], key: str) -> None:
+        """Remove ``table[key]`` once the records are acknowledged."""
+        self.writes.append((table, key, DELETE))
+
     def settle(self) -> None:
         for table, key, value in self.writes:
-            table[key] = value
+            if value is DELETE:
+                table.pop(key, None)
+            else:
+                table[key] = value

@@ -131,13 +131,23 @@ def worker_instead(
 
 @contextmanager
 def fast_clock_worker(
-    worker: WorkerProcess, connection: Connection, *, speed: float, log_name: str
+    worker: WorkerProcess,
+    connection: Connection,
+    *,
+    speed: float,
+    log_name: str,
+    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[Settings, Connection]]:
-    """The worker on a clock running ``speed`` times real time, and a connection stamping events on
-    the same clock (the session's codec and registry); the session worker comes back after."""
+    """The worker on a clock running ``speed`` times real time (and any other ``env``), and a
+    connection stamping events on the same clock (the session's codec and registry); the session
+    worker comes back after."""
     settings = connection.settings
     fast = replace(settings, clock_speed=speed, clock_origin=time.time())
-    env = {"ONETHING_CLOCK_SPEED": str(fast.clock_speed), "ONETHING_CLOCK_ORIGIN": repr(fast.clock_origin)}
+    env = {
+        "ONETHING_CLOCK_SPEED": str(fast.clock_speed),
+        "ONETHING_CLOCK_ORIGIN": repr(fast.clock_origin),
+        **(env or {}),
+    }
     with worker_instead(worker, settings, log_name=log_name, env=env):
         yield fast, Connection(fast, connection.catalog, connection.codec, connection.registry_url)
 
