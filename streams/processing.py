@@ -85,6 +85,7 @@ class DepartmentProcessor:
             # For a join, the condition reads the merged payload.
             if matter.when is None or matter.when.holds(cause.payload):
                 outputs = await self._decide(matter, cause)
+                holds = self._held_by(matter)
                 built: list[tuple[int, NewEvent]] = []
                 for new in outputs:
                     if new.type not in matter.emits:
@@ -101,9 +102,9 @@ class DepartmentProcessor:
                     record = self.publisher.build(new, cause=cause, index=index)
                     built.append((index, new))
                     index += 1
-                    if self._held_by(matter) is None:
+                    if holds is None:
                         step.records.append(record)
-                if built and (holds := self._held_by(matter)) is not None:
+                if built and holds is not None:
                     step.write(
                         holds,
                         hold_key(cause, matter.key),

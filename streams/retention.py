@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from streams.envelope import now_millis  # real time, not the platform clock
 
 log = logging.getLogger(__name__)
 
 STAMP, PARTITION = "at", "p"
 # Real seconds between two purges of a table.
 PURGE_SECONDS = float(os.environ.get("ONETHING_PURGE_SECONDS", "60"))
-
-
-def now_millis() -> int:
-    return int(time.time() * 1000)
 
 
 def stamped(value: dict[str, Any], partition: int, at: int | None = None) -> dict[str, Any]:

@@ -22,7 +22,8 @@ import contextvars
 import functools
 import logging
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from datetime import datetime
 from typing import Any
 
 import faust
@@ -45,7 +46,7 @@ from streams.issues.wiring import add_issue_loop
 from streams.pipeline import KeyedPipeline
 from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
-from streams.publisher import InvalidOutput, Publisher
+from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
 from streams.replay.index import add_case_index
 from streams.retention import PURGE_SECONDS, Purger, stamped
 from streams.seals import Keyring, issues_sealed
@@ -70,6 +71,8 @@ DRAIN_SECONDS = 10.0
 # faust's changelog recovery decodes keys with the table's serializer.
 TABLE_SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json", value_serializer="json")
 
+# What a due entry of a watched table (key, value, now) calls for: records a timer publishes.
+DueRecords = Callable[[str, Any, datetime], Iterable[OutgoingRecord]]
 # What an agent does with one admitted, not yet processed event. Any exception dead-letters it.
 EventHandler = Callable[[Event], Awaitable[Step]]
 # The record being processed, for the few handlers that need its position (the case index).
@@ -119,8 +122,8 @@ class Worker:
         self.connection = connection
         self._topics: dict[str, faust.TopicT] = {}
         self.clock = connection.settings.clock()
-        # Each department's held outputs and the publisher of its release events (handling times).
-        self._holds: list[tuple[Publisher, IndexedCases]] = []
+        # Each department's held outputs and how to release them (handling times).
+        self._holds: list[tuple[IndexedCases, DueRecords]] = []
 
     def _topic(self, name: str) -> faust.TopicT:
         if name not in self._topics:
@@ -160,38 +163,14 @@ class Worker:
         self.add_agent(department.name, topics, processor.process, pipelined=True)  # state per case
 
     def add_holds(self, name: str, publisher: Publisher) -> IndexedCases:
-        """A table of the department's held outputs, released by one timer for all departments.
-
-        As with deadlines, a timer cannot write the table: it publishes HandlingTimeElapsed when a
-        hold is due, and the department's agent, folding that in, publishes the outputs and deletes
-        the hold. The index is rebuilt after a rebalance (this worker's holds change then).
-        """
+        """A table of the department's held outputs; one watch for all departments publishes
+        HandlingTimeElapsed when a hold is due, and the department, folding that in, publishes the
+        outputs and deletes the hold."""
         holds = IndexedCases(self.app.Table(f"{name}-holds", schema=TABLE_SCHEMA), DeadlineIndex(due_of))
         if not self._holds:
-            self._add_release_watch()
-        self._holds.append((publisher, holds))
+            self.add_due_watch("release_watch", RELEASE_TICK_SECONDS, self._holds)
+        self._holds.append((holds, lambda key, held, now: [release(publisher, key, held)]))
         return holds
-
-    def _add_release_watch(self) -> None:
-        @self.app.on_rebalance_complete.connect
-        async def rebuild_after_rebalance(sender: Any, **kwargs: Any) -> None:
-            for _, holds in self._holds:
-                holds.index.stale = True
-
-        @self.app.timer(interval=RELEASE_TICK_SECONDS, name="onething.release_watch")
-        async def release_due() -> None:
-            if self.app.rebalancing or self.app.in_recovery:
-                return
-            now = self.clock.millis()
-            for publisher, holds in self._holds:
-                if holds.index.stale:
-                    holds.index.rebuild(list(holds.table.items()))
-                for key in holds.index.late(now):
-                    if (held := holds.get(key)) is not None:
-                        record = release(publisher, key, held)
-                        await self._topic(record.topic).send(
-                            key=record.key, value=record.value, headers=record.headers
-                        )
 
     def add_tracker(self, flow_map: FlowMap) -> None:
         catalog = self.connection.catalog
@@ -215,35 +194,40 @@ class Worker:
 
         topics = sorted(catalog[t].topic for t in tracker.event_types)
         self.add_agent(TRACKER, topics, handle, pipelined=True)  # state per case
-        self.add_deadline_watch(tracker, cases)
+        # DeadlineMissed for this worker's open cases that ran late; folding it in escalates.
+        self.add_due_watch("deadline_watch", DEADLINE_TICK_SECONDS, [(cases, tracker.missed_deadlines)])
         self.add_purge(table)
 
-    def add_deadline_watch(self, tracker: CaseTracker, cases: IndexedCases) -> None:
-        """Every tick, publish DeadlineMissed for this worker's open cases that ran late.
+    def add_due_watch(
+        self, name: str, interval: float, watched: list[tuple[IndexedCases, DueRecords]]
+    ) -> None:
+        """Every ``interval`` real seconds, publish what the entries of ``watched`` that came due call
+        for (``watched`` may grow after this call).
 
-        A timer cannot write the table (only an agent can), so it publishes; the tracker agent folds
-        the event in and writes the case, which puts its next deadline in the index. Ids are stable
-        per deadline, so a repeat before the fold is dropped by consumers.
+        A timer cannot write a table (only an agent can), so it publishes; the agent owning the
+        table folds the event in, which moves or removes the entry's due moment in the index. Ids
+        are stable per due moment, so a repeat before the fold is dropped by consumers.
         """
-        index = cases.index
 
         @self.app.on_rebalance_complete.connect
         async def rebuild_after_rebalance(sender: Any, **kwargs: Any) -> None:
-            index.stale = True  # this worker's cases changed
+            for table, _ in watched:
+                table.index.stale = True  # this worker's entries changed
 
-        @self.app.timer(interval=DEADLINE_TICK_SECONDS, name="onething.deadline_watch")
-        async def watch_deadlines() -> None:
+        @self.app.timer(interval=interval, name=f"onething.{name}")
+        async def publish_due() -> None:
             if self.app.rebalancing or self.app.in_recovery:
-                return  # a half-recovered table would make finished cases look late
-            if index.stale:
-                index.rebuild(list(cases.table.items()))
+                return  # a half-recovered table would make finished entries look due
             now = self.clock.now()
-            for case_id in index.late(millis(now)):
-                state = cases.get(case_id)
-                for record in tracker.missed_deadlines(case_id, state, now) if state else ():
-                    await self._topic(record.topic).send(
-                        key=record.key, value=record.value, headers=record.headers
-                    )
+            for table, due_records in watched:
+                if table.index.stale:
+                    table.index.rebuild(list(table.table.items()))
+                for key in table.index.late(millis(now)):
+                    if (entry := table.get(key)) is not None:
+                        for record in due_records(key, entry, now):
+                            await self._topic(record.topic).send(
+                                key=record.key, value=record.value, headers=record.headers
+                            )
 
     def add_purge(self, table: faust.types.TableT) -> None:
         """Every PURGE_SECONDS, drop this worker's entries of ``table`` past the retention."""

@@ -17,21 +17,19 @@ def positive_number(text: str) -> float:
 
 def count(text: str) -> int:
     """A whole number, 0 or more."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is negative")
-    return value
+    return _whole_number(text, minimum=0, below="is negative")
 
 
 def positive_count(text: str) -> int:
     """A whole number, 1 or more."""
+    return _whole_number(text, minimum=1, below="is not a positive number")
+
+
+def _whole_number(text: str, *, minimum: int, below: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"{text!r} {below}")
     return value

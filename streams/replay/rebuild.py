@@ -136,8 +136,7 @@ def comparable_cases(
     kept_rebuilt = {
         k: v
         for k, v in rebuilt.items()
-        if k not in uninstalled
-        and (k in live or (v.get("status") == OPEN and v.get("flow") is not None))
+        if k not in uninstalled and (k in live or (v.get("status") == OPEN and v.get("flow") is not None))
     }
     return kept_live, kept_rebuilt
 

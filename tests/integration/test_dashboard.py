@@ -16,15 +16,14 @@ from urllib.parse import urlparse
 import pytest
 
 from agents.bundles.restaurant_outlet import bundle, form
-from agents.flows import newborn
 from streams import discovery
-from streams.assistance import assisted_by, submit_handed_over
 from streams.bundle_intake import submit_bundle
 from streams.issues import model as m
 from streams.issues import simulate_issues
 from tests.integration.conftest import free_port, worker_env
 from tests.integration.faulty import CRASH
 from tests.integration.test_restaurant_flow import outcome, submit
+from tests.integration.test_service_modes import submit_assisted_and_handed_over
 
 pytestmark = pytest.mark.integration
 
@@ -81,17 +80,7 @@ def platform_data(connection, desk, event_log, dashboard):
     rejected = submit(desk, "看板小吃", 60.0, materials=["business_premises_proof"])
     crashed = submit(desk, CRASH, 90.0, signboard=None)
     outlet = submit_bundle(desk, bundle, discovery.flows(), form(channel="MOBILE"))
-    helper = assisted_by("33021219850417002X", "COMMUNITY_WORKER", "SQ-2026-1201")
-    on_behalf = newborn.application(channel="NEARBY") | {"assisted_by": helper}
-    assisted = desk.submit(newborn.flow.application, on_behalf, subject=on_behalf["mother"])
-    _, elsewhere = submit_handed_over(
-        desk,
-        newborn.flow.application,
-        newborn.application(channel="COUNTER"),
-        subject=on_behalf["mother"],
-        receiving_city="上海市",
-        receiving_desk="上海市浦东新区市民中心",
-    )
+    _, assisted, _, elsewhere = submit_assisted_and_handed_over(desk, "33021219850417002X")
     for case in (completed, rejected, crashed, assisted, elsewhere):
         outcome(event_log, case.case_id)
     assert event_log.wait_for(outlet.case_id, "BundleCompleted", 120), "the bundle never completed"

@@ -68,10 +68,10 @@ def test_one_bundle_request_fans_out_and_completes_when_every_member_is_done(
     assert outlet["members"] == ["open_restaurant", "utility_hookup", "hiring"]
 
 
-def test_an_application_made_for_someone_and_one_received_in_another_city_show_in_the_history(
-    desk, event_log, settings, capsys, monkeypatch
-):
-    helper = assisted_by(HELPER, "COMMUNITY_WORKER", "SQ-2026-1201")
+def submit_assisted_and_handed_over(desk, helper_id: str):
+    """A newborn application made by a community worker for the mother, and one received at
+    Shanghai's desk and handed over: (helper, assisted, handover, handed-over application)."""
+    helper = assisted_by(helper_id, "COMMUNITY_WORKER", "SQ-2026-1201")
     on_behalf = newborn.application(channel="NEARBY") | {"assisted_by": helper}
     assisted = desk.submit(newborn.flow.application, on_behalf, subject=on_behalf["mother"])
     handover, elsewhere = submit_handed_over(
@@ -82,6 +82,13 @@ def test_an_application_made_for_someone_and_one_received_in_another_city_show_i
         receiving_city="上海市",
         receiving_desk="上海市浦东新区市民中心",
     )
+    return helper, assisted, handover, elsewhere
+
+
+def test_an_application_made_for_someone_and_one_received_in_another_city_show_in_the_history(
+    desk, event_log, settings, capsys, monkeypatch
+):
+    helper, assisted, handover, elsewhere = submit_assisted_and_handed_over(desk, HELPER)
     assert elsewhere.case_id == handover.case_id and elsewhere.causation_id == handover.event_id
     assert outcome_of(event_log, assisted.case_id).type == "CaseCompleted"
     assert outcome_of(event_log, elsewhere.case_id).type == "CaseCompleted"
