@@ -52,17 +52,27 @@ class IndexedCases(MutableMapping[str, Any]):
     """A table keeping its deadline index current on every write: the tracker's cases, or a
     department's held outputs (keyed by hold)."""
 
-    def __init__(self, table: MutableMapping[str, Any], index: DeadlineIndex) -> None:
-        self.table, self.index = table, index
+    def __init__(
+        self,
+        table: MutableMapping[str, Any],
+        index: DeadlineIndex,
+        on_change: Callable[[Any, Any], None] | None = None,
+    ) -> None:
+        # on_change(old, new) hears of every write (new is None for a delete): the case gauges.
+        self.table, self.index, self.on_change = table, index, on_change
 
     def __getitem__(self, case_id: str) -> Any:
         return self.table[case_id]
 
     def __setitem__(self, case_id: str, state: Any) -> None:
+        if self.on_change is not None:
+            self.on_change(self.table.get(case_id), state)
         self.table[case_id] = state
         self.index.update(case_id, state)
 
     def __delitem__(self, case_id: str) -> None:
+        if self.on_change is not None:
+            self.on_change(self.table.get(case_id), None)
         del self.table[case_id]
         self.index.update(case_id, None)
 

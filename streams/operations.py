@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from streams.flows import FlowMap
     from streams.runtime import Worker
 
-# Real seconds between two recounts of the open cases in this worker's table partitions.
+# Real seconds between two reports of the case gauges.
 GAUGE_TICK_SECONDS = 1.0
 AGENT_PREFIX = "onething."
 
@@ -56,14 +56,17 @@ def install(worker: Worker, flow_map: FlowMap | None) -> None:
     topics = agent_topics(app)
     WORKER.info({"worker": name, "group": app.conf.id, "agents": ",".join(sorted(topics))})
 
-    if flow_map is not None and "cases" in app.tables:
+    tally = worker.case_tally
+    if flow_map is not None and tally is not None:
         cases, gauges = app.tables["cases"], CaseGauges(name, flow_map)
 
         @app.timer(interval=GAUGE_TICK_SECONDS, name="onething.case_gauges")
-        async def count_cases() -> None:
+        async def report_cases() -> None:
             if app.rebalancing or app.in_recovery:
                 return  # a half-recovered table would undercount
-            gauges.update((state for _, state in list(cases.items())), worker.clock.now())
+            if tally.stale:
+                tally.rebuild(list(cases.values()))
+            gauges.update(tally.counts)
 
     def assigned() -> set[tuple[str, int]]:
         return {(tp.topic, tp.partition) for tp in app.assignor.assigned_actives()}

@@ -1,10 +1,11 @@
 """The case tracker's state per open case, with many cases open at once.
 
 Each case is folded through the real CaseTracker up to its licence (open, four matters to go).
-Two sizes are taken: the JSON the ``cases`` table writes to its changelog (key + value), and the
-in-memory size of the table's values as a worker holds them after recovering them from that
-changelog (tracemalloc over a dict of JSON-decoded states). The figure is the in-memory size,
-the larger of the two; the baseline is the Avro size of the two events that opened the case.
+Two sizes are taken: the JSON the ``cases`` table writes to its changelog (key + value), and what
+the tracker holds in memory per open case after recovering the table from that changelog
+(tracemalloc over the worker's own structures: the packed table store, keys and partitions
+included, and the deadline index over it). The figure is the in-memory size; the baseline is the
+Avro size of the two events that opened the case.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from streams.bench.figures import Figure, Target
 from streams.bench.restaurant import application
 from streams.bench.samples import offline_codec
 from streams.contracts import default_catalog
+from streams.deadline_index import DeadlineIndex
 from streams.events import NewEvent
 from streams.flows import FlowMap
 from streams.identifiers import make_uscc
+from streams.packed_store import PackedMapping
 from streams.publisher import Publisher
 from streams.service_desk import DESK
-from streams.tracker import OPEN, CaseTracker
+from streams.tracker import OPEN, CaseTracker, next_deadline
 
 TARGET = Target("<=", 1024, on="value")
 
@@ -73,17 +76,25 @@ def open_case_states(count: int, *, seed: int = 5) -> tuple[dict[str, str], int]
 
 
 def resident_bytes(serialized: dict[str, str]) -> int:
-    """Bytes tracemalloc sees for a dict of the decoded states (the memory store's shape)."""
+    """Bytes tracemalloc sees for the tracker's table and deadline index, recovered from JSON."""
     gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        table = {str(key): json.loads(value) for key, value in serialized.items()}
+        # PackedStore's two structures: the values, and each key's partition as recovery records it.
+        table, partitions = PackedMapping(), {}
+        for number, (key, value) in enumerate(serialized.items()):
+            recovered = json.loads(json.dumps(key))  # a key object of its own, as recovery makes
+            table[recovered] = json.loads(value)
+            partitions[recovered] = number % 3
+        index = DeadlineIndex(next_deadline)
+        index.rebuild(table.items())
         gc.collect()
         after = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    del table
+    assert len(index) == len(serialized)
+    del table, partitions, index
     return after - before
 
 
@@ -96,7 +107,7 @@ def measure_tracker(*, cases: int = 100_000) -> Figure:
         memory / cases,
         event_bytes / cases,
         TARGET,
-        unit="bytes of in-memory table state per open case (tracemalloc, states decoded from JSON)",
+        unit="bytes the tracker holds in memory per open case (tracemalloc: packed table and deadline index)",
         baseline_is="Avro bytes of the events folded into the case (application and licence)",
         details={"open_cases": cases, "changelog_bytes_per_case": changelog / cases},
     )

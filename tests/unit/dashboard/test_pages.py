@@ -6,13 +6,12 @@ from datetime import datetime
 
 from agents import fire_rescue, flows, health, market_regulation, urban_management
 from streams.calendar import CHINA
-from streams.case_gauges import tally
 from streams.dashboard import pages
 from streams.dashboard.cases import fold_cases
 from streams.envelope import new_envelope
 from streams.events import Event
 from streams.flows import FlowMap
-from streams.tracker import from_millis, new_case_state
+from streams.tracker import from_millis
 
 DEPARTMENTS = [d.department for d in (market_regulation, urban_management, fire_rescue, health)]
 FLOW_MAP = FlowMap([flows.open_restaurant], DEPARTMENTS)
@@ -113,23 +112,6 @@ def test_the_flow_map_counts_the_cases_on_each_declared_edge():
     assert edges[("market_regulation.business_license", "fire_rescue.fire_safety_inspection")] == 1
     fire = next(n for n in restaurant["nodes"] if n["id"] == "fire_rescue.fire_safety_inspection")
     assert (fire["held"], fire["done"]) == (1, 0)
-
-
-def test_case_gauges_count_open_and_overdue_cases_by_flow_and_department():
-    state = new_case_state() | {
-        "flow": "open_restaurant",
-        "required": ["market_regulation.business_license", "fire_rescue.fire_safety_inspection"],
-        "done": ["market_regulation.business_license"],
-        "due_at": int(MONDAY.timestamp() * 1000) + 20 * DAY_MS,
-        "matter_due": {
-            "market_regulation.business_license": 0,
-            "fire_rescue.fire_safety_inspection": int(MONDAY.timestamp() * 1000) + 5 * DAY_MS,
-        },
-    }
-    cases, late_cases, matters, late_matters = tally([state, new_case_state()], LATER, FLOW_MAP)
-    assert cases["open_restaurant"] == 1 and late_cases["open_restaurant"] == 1
-    assert matters == {("open_restaurant", "fire_rescue"): 1}
-    assert late_matters == {("open_restaurant", "fire_rescue"): 1}
 
 
 def test_the_report_page_carries_the_service_measures_of_onething_report():
