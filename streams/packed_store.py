@@ -6,18 +6,32 @@ the same state takes about 500 bytes, and a processed event id's stamp under 100
 fresh copy, so a handler changing what it read changes nothing until it writes it back.
 
 The changelog is unchanged (JSON, written by the table's serializer): packing is in memory only,
-so ``marshal``'s format, which belongs to the Python version, never leaves the process.
+so ``marshal``'s format, which belongs to the Python version, never leaves the host.
+
+The store also knows which changelog partition each key is in and which changelog offset each
+partition's state reached, so a worker that stops cleanly can save its tables and the next start
+replays only what came after (streams/table_snapshot.py); and after a rebalance it replays each
+partition it kept from where it was, not from the start.
 """
 
 from __future__ import annotations
 
+import logging
 import marshal
 import zlib
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from pathlib import Path
 from typing import Any
 
+import faust
 from faust.stores import STORES
 from faust.stores.memory import Store
+from faust.types import TP, EventT
+
+from streams import table_snapshot
+from streams.table_snapshot import Snapshot
+
+log = logging.getLogger(__name__)
 
 # Packed values of at least this many bytes are compressed too; below it zlib's own header and
 # its per-call cost outweigh what it saves.
@@ -42,36 +56,129 @@ class PackedMapping(MutableMapping[Any, Any]):
     """A dict whose values are kept packed; reads return unpacked copies."""
 
     def __init__(self) -> None:
-        self._packed: dict[Any, bytes] = {}
+        self.packed: dict[Any, bytes] = {}
 
     def __getitem__(self, key: Any) -> Any:
-        return unpack(self._packed[key])
+        return unpack(self.packed[key])
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self._packed[key] = pack(value)
+        self.packed[key] = pack(value)
 
     def __delitem__(self, key: Any) -> None:
-        del self._packed[key]
+        del self.packed[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._packed  # no unpacking to answer "is it there"
+        return key in self.packed  # no unpacking to answer "is it there"
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._packed)
+        return iter(self.packed)
 
     def __len__(self) -> int:
-        return len(self._packed)
+        return len(self.packed)
 
     def clear(self) -> None:
-        self._packed.clear()
+        self.packed.clear()
 
 
 class PackedStore(Store):
-    """The memory store with packed values (``store="packed://"``)."""
+    """The memory store with packed values, key partitions and offsets (``store="packed://"``)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         self.data = PackedMapping()
+        # Changelog partition -> offset of the last record this store's state holds.
+        self._offsets: dict[int, int] = {}
+        self._restored = False
+        self._recovered = 0  # changelog records read since the last recovery ended
+
+    # -- where each key is, as the table writes it (PlacedTable) and recovery reads it
+
+    def placed(self, key: Any, partition: int, *, deleted: bool) -> None:
+        if deleted:
+            self._key_partition.pop(key, None)
+        else:
+            self._key_partition[key] = partition
+
+    def apply_changelog_batch(
+        self, batch: Iterable[EventT], to_key: Callable[[Any], Any], to_value: Callable[[Any], Any]
+    ) -> None:
+        events = list(batch)
+        super().apply_changelog_batch(events, to_key, to_value)
+        self._recovered += len(events)
+        for event in events:
+            self._reached(event.message.partition, event.message.offset)
+
+    # -- offsets: faust starts reading a changelog partition after the offset returned here
+
+    def set_persisted_offset(self, tp: TP, offset: int) -> None:
+        self._reached(tp.partition, offset)  # a changelog record of ours was acknowledged
+
+    def persisted_offset(self, tp: TP) -> int | None:
+        if not self._restored:
+            self._restore()
+        return self._offsets.get(tp.partition)
+
+    def _reached(self, partition: int, offset: int) -> None:
+        if offset > self._offsets.get(partition, -1):
+            self._offsets[partition] = offset
+
+    async def on_recovery_completed(self, active_tps: set[TP], standby_tps: set[TP]) -> None:
+        await super().on_recovery_completed(active_tps, standby_tps)  # drops others' keys
+        log.info("%s: %d changelog records read in recovery", self.table_name, self._recovered)
+        self._recovered = 0
+        kept = {tp.partition for tp in active_tps | standby_tps}
+        for partition in set(self._offsets) - kept:
+            del self._offsets[partition]  # read again from the start if it comes back
+
+    # -- snapshots
+
+    def snapshot_path(self) -> Path:
+        return Path(self.app.conf.tabledir) / f"{self.table_name}{table_snapshot.SUFFIX}"
+
+    def save_snapshot(self, partitions: set[int]) -> int:
+        """Save the state of ``partitions`` with the offsets it reached; the number of keys saved."""
+        keys = [key for key, partition in self._key_partition.items() if partition in partitions]
+        snapshot = Snapshot(
+            offsets={p: o for p, o in self._offsets.items() if p in partitions},
+            partitions={key: self._key_partition[key] for key in keys if key in self.data},
+            packed={key: self.data.packed[key] for key in keys if key in self.data},
+        )
+        table_snapshot.save(self.snapshot_path(), snapshot)
+        return len(snapshot.packed)
+
+    def _restore(self) -> None:
+        self._restored = True
+        snapshot = table_snapshot.take(self.snapshot_path())
+        if snapshot is None:
+            return
+        self.data.packed.update(snapshot.packed)
+        self._key_partition.update(snapshot.partitions)
+        self._offsets.update(snapshot.offsets)
+        log.info(
+            "%s: %d keys loaded from its snapshot, offsets %s",
+            self.table_name,
+            len(snapshot.packed),
+            snapshot.offsets,
+        )
+
+
+class PlacedTable(faust.Table):
+    """A faust table that tells its store which changelog partition each write went to."""
+
+    def send_changelog(self, partition: int | None, key: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
+        sent = super().send_changelog(partition, key, value, *args, **kwargs)
+        if isinstance(self.data, PackedStore):
+            self.data.placed(key, sent.message.partition, deleted=value is None)
+        return sent
+
+
+def save_snapshots(app: faust.App) -> None:
+    """Save every packed table's state of this worker's partitions (on a clean stop, flushed)."""
+    partitions = {tp.partition for tp in app.assignor.assigned_actives()}
+    for table in app.tables.values():
+        if isinstance(table.data, PackedStore):
+            saved = table.data.save_snapshot(partitions)
+            log.info("%s: %d keys saved for the next start", table.name, saved)
 
 
 # The store's URL for faust.App(store=...) and Table(store=...).

@@ -21,9 +21,9 @@ import asyncio
 import contextvars
 import functools
 import logging
-import os
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -33,6 +33,7 @@ from streams.bundle_tracker import add_bundle_tracker
 from streams.case_gauges import CaseTally
 from streams.clock import Clock
 from streams.codec import Codec
+from streams.config import Settings
 from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
 from streams.deadline_index import DeadlineIndex, IndexedCases
 from streams.delivery import BROKER_RECORD_LIMIT, Producer, PublishRefused, Source, deliver
@@ -44,7 +45,7 @@ from streams.gapless_consumer import GaplessConsumer
 from streams.handling import RELEASED, due_of, release
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
-from streams.packed_store import PACKED_STORE
+from streams.packed_store import PACKED_STORE, PlacedTable, save_snapshots
 from streams.pipeline import KeyedPipeline
 from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
@@ -56,6 +57,7 @@ from streams.security import faust_options, kafka_options
 from streams.start_position import FROM_EARLIEST, StartPosition, place_new_group
 from streams.startup import Connection
 from streams.step import Step
+from streams.table_snapshot import StateSlot, cluster_id
 from streams.topics import DEAD_LETTER_TOPIC
 from streams.tracker import OPEN, CaseTracker, as_kept, millis, next_deadline
 
@@ -89,10 +91,13 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
         # Tables live in memory, rebuilt from their changelogs on start. faust's RocksDB store keeps
         # writes whose changelog records a kill -9 lost, so a partition that moved would miss them.
-        # Values are held packed (streams/packed_store.py): a case takes an eighth of the memory.
+        # Values are held packed (streams/packed_store.py): a case takes an eighth of the memory. A
+        # clean stop saves them, so the next start replays only what came after.
         store=PACKED_STORE,
-        # faust's own files: one directory per worker on a host, not the current directory.
-        datadir=str(settings.state_dir / f"{app_id}-{settings.metrics_port or os.getpid()}"),
+        Table=PlacedTable,
+        # faust's files and table snapshots: the same directory across a worker's restarts, one per
+        # worker on a host, under the cluster's id so another cluster's snapshot is never loaded.
+        datadir=str(worker_state_dir(settings, app_id)),
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
         consumer_auto_offset_reset="earliest",
@@ -406,7 +411,29 @@ class GracefulWorker(faust.Worker):
             await commit_finished(self.app)
         except Exception:  # stopping must go on whatever happens here
             log.exception("could not commit before stopping; the next start re-reads from the last commit")
+        else:
+            await save_tables(self.app)
         await super()._stop_on_signal(signal)
+
+
+async def save_tables(app: faust.App) -> None:
+    """Save the tables for the next start, once every changelog record of theirs is acknowledged."""
+    if app.rebalancing or app.in_recovery:
+        return  # a half-recovered table is not what its changelog says
+    try:
+        await app.producer.flush()
+        save_snapshots(app)
+    except Exception:  # the next start replays the changelogs instead
+        log.exception("could not save the tables; the next start replays their changelogs")
+
+
+def worker_state_dir(settings: Settings, app_id: str) -> Path:
+    try:
+        cluster = cluster_id(settings.bootstrap_servers, **kafka_options(settings))
+    except Exception as exc:  # e.g. a principal not allowed to describe the cluster
+        log.warning("cluster id unknown (%s): tables are not saved across restarts", exc)
+        return settings.state_dir / f"{app_id}-{os.getpid()}"  # a directory of this run alone
+    return StateSlot(settings.state_dir / app_id / cluster).take()
 
 
 async def commit_finished(app: faust.App, *, timeout: float = DRAIN_SECONDS) -> None:

@@ -1,0 +1,131 @@
+"""A table's state saved when its worker stops cleanly, so the next start reads only what came after.
+
+A worker's tables live in memory and are rebuilt from their changelogs; read from the start, that
+grows with everything the changelog holds. On a clean stop (after the last commit, the producer
+flushed) each table writes what it holds for its partitions with the changelog offset each
+partition's state reached; the next start loads that and replays only the records past those
+offsets. The state equals the changelog up to the saved offsets, so reading on from them gives the
+state a full replay would.
+
+A snapshot is used once: loading deletes it, so after a crash the worker replays from the start
+(what it held in memory then may be ahead of the changelog). It lives under the broker cluster's
+id, so a worker pointed at another cluster never loads it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import marshal
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+SUFFIX = ".snapshot"
+# Compacted changelogs drop a deletion's tombstone a day after it was written (Kafka's
+# delete.retention.ms); reading on from an older snapshot could miss one, so it is not used.
+MAX_AGE_SECONDS = 12 * 3600
+_HELD: set[StateSlot] = set()
+
+
+@dataclass
+class Snapshot:
+    offsets: dict[int, int]  # changelog partition -> offset of the last record the state holds
+    partitions: dict[Any, int]  # key -> changelog partition
+    packed: dict[Any, bytes]  # key -> packed value (streams/packed_store.py)
+
+
+def save(path: Path, snapshot: Snapshot) -> None:
+    """Write ``snapshot`` whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {
+        "format": FORMAT,
+        "python": sys.version_info[:2],
+        "saved_at": time.time(),
+        "offsets": snapshot.offsets,
+        "partitions": snapshot.partitions,
+        "packed": snapshot.packed,
+    }
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as out:
+        marshal.dump(body, out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, path)
+
+
+def take(path: Path) -> Snapshot | None:
+    """The snapshot at ``path``, removed so it is never used twice; None if there is none usable."""
+    try:
+        with path.open("rb") as source:
+            body = marshal.load(source)
+    except FileNotFoundError:
+        return None
+    except (OSError, EOFError, ValueError, TypeError) as exc:
+        log.warning("%s: unreadable snapshot (%s); replaying the changelog", path, exc)
+        body = None
+    finally:
+        path.unlink(missing_ok=True)
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        return None
+    if body.get("python") != sys.version_info[:2]:
+        return None  # marshal's format belongs to the Python version
+    if not 0 <= time.time() - body.get("saved_at", 0) <= MAX_AGE_SECONDS:
+        log.warning(
+            "%s: snapshot older than %d hours; replaying the changelog", path, MAX_AGE_SECONDS // 3600
+        )
+        return None
+    return Snapshot(body["offsets"], body["partitions"], body["packed"])
+
+
+class StateSlot:
+    """A directory of a worker's own on this host, the same one across its restarts.
+
+    Workers of one application on one host take the first directory no other holds (an exclusive
+    lock kept while the process lives), so two never write the same snapshot and a restarted
+    worker finds the one it left.
+    """
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.path: Path | None = None
+        self._lock: IO[bytes] | None = None
+
+    def take(self) -> Path:
+        number = 0
+        while True:
+            path = self.base / f"worker-{number}"
+            path.mkdir(parents=True, exist_ok=True)
+            lock = (path / ".lock").open("wb")
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.close()
+                number += 1
+                continue
+            self.path, self._lock = path, lock
+            _HELD.add(self)  # the lock lasts as long as the process, not as long as this object
+            return path
+
+    def release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+        _HELD.discard(self)
+
+
+def cluster_id(bootstrap: str, **client_options: Any) -> str:
+    """The Kafka cluster's id, which a snapshot is kept under."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap, client_id="onething-state", **client_options)
+    try:
+        return str(admin.describe_cluster()["cluster_id"])
+    finally:
+        admin.close()

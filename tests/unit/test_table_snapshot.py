@@ -1,0 +1,58 @@
+"""Saving a table's state on a clean stop and loading it once on the next start."""
+
+from __future__ import annotations
+
+import marshal
+from pathlib import Path
+
+import pytest
+
+from streams import table_snapshot
+from streams.table_snapshot import Snapshot, StateSlot
+
+
+def sample() -> Snapshot:
+    return Snapshot(
+        offsets={0: 41, 2: 7}, partitions={"C-1": 0, "C-2": 2}, packed={"C-1": b"m1", "C-2": b"m2"}
+    )
+
+
+def test_a_saved_snapshot_is_loaded_once(tmp_path: Path):
+    path = tmp_path / "tables" / "cases.snapshot"
+    table_snapshot.save(path, sample())
+    assert table_snapshot.take(path) == sample()
+    assert not path.exists()  # a crash after this start replays the changelog from the start
+    assert table_snapshot.take(path) is None
+
+
+def test_a_snapshot_of_another_python_an_old_one_or_a_broken_file_is_not_used(tmp_path: Path):
+    path = tmp_path / "cases.snapshot"
+    table_snapshot.save(path, sample())
+    body = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps(body | {"python": (2, 7)}))
+    assert table_snapshot.take(path) is None
+    stale = body["saved_at"] - table_snapshot.MAX_AGE_SECONDS - 1
+    path.write_bytes(marshal.dumps(body | {"saved_at": stale}))
+    assert table_snapshot.take(path) is None
+    path.write_bytes(b"\x00not marshal")
+    assert table_snapshot.take(path) is None and not path.exists()
+
+
+def test_an_interrupted_save_leaves_the_previous_file_alone(tmp_path: Path, monkeypatch):
+    path = tmp_path / "cases.snapshot"
+    table_snapshot.save(path, sample())
+
+    def fail(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(table_snapshot.os, "fsync", fail)
+    with pytest.raises(OSError):
+        table_snapshot.save(path, Snapshot({}, {}, {}))
+    assert table_snapshot.take(path) == sample()
+
+
+def test_workers_on_one_host_take_distinct_directories_and_a_restart_finds_its_own(tmp_path: Path):
+    first, second = StateSlot(tmp_path), StateSlot(tmp_path)
+    assert (first.take(), second.take()) == (tmp_path / "worker-0", tmp_path / "worker-1")
+    first.release()  # the first worker stopped
+    assert StateSlot(tmp_path).take() == tmp_path / "worker-0"
