@@ -132,23 +132,29 @@ class PackedStore(Store):
 
     # -- snapshots
 
-    def snapshot_path(self) -> Path:
-        return Path(self.app.conf.tabledir) / f"{self.table_name}{table_snapshot.SUFFIX}"
+    def snapshot_path(self) -> Path | None:
+        directory = table_snapshot.snapshot_directory(self.app)
+        return None if directory is None else directory / f"{self.table_name}{table_snapshot.SUFFIX}"
 
-    def save_snapshot(self, partitions: set[int]) -> int:
-        """Save the state of ``partitions`` with the offsets it reached; the number of keys saved."""
+    def save_snapshot(self, partitions: set[int]) -> int | None:
+        """Save the state of ``partitions`` with the offsets it reached; the number of keys saved,
+        None where the worker keeps no snapshots."""
+        path = self.snapshot_path()
+        if path is None:
+            return None
         keys = [key for key, partition in self._key_partition.items() if partition in partitions]
         snapshot = Snapshot(
             offsets={p: o for p, o in self._offsets.items() if p in partitions},
             partitions={key: self._key_partition[key] for key in keys if key in self.data},
             packed={key: self.data.packed[key] for key in keys if key in self.data},
         )
-        table_snapshot.save(self.snapshot_path(), snapshot)
+        table_snapshot.save(path, snapshot)
         return len(snapshot.packed)
 
     def _restore(self) -> None:
         self._restored = True
-        snapshot = table_snapshot.take(self.snapshot_path())
+        path = self.snapshot_path()
+        snapshot = None if path is None else table_snapshot.take(path)
         if snapshot is None:
             return
         self.data.packed.update(snapshot.packed)
@@ -178,7 +184,8 @@ def save_snapshots(app: faust.App) -> None:
     for table in app.tables.values():
         if isinstance(table.data, PackedStore):
             saved = table.data.save_snapshot(partitions)
-            log.info("%s: %d keys saved for the next start", table.name, saved)
+            if saved is not None:
+                log.info("%s: %d keys saved for the next start", table.name, saved)
 
 
 # The store's URL for faust.App(store=...) and Table(store=...).

@@ -23,7 +23,6 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import faust
@@ -33,7 +32,6 @@ from streams.bundle_tracker import add_bundle_tracker
 from streams.case_gauges import CaseTally
 from streams.clock import Clock
 from streams.codec import Codec
-from streams.config import Settings
 from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
 from streams.deadline_index import DeadlineIndex, IndexedCases
 from streams.delivery import BROKER_RECORD_LIMIT, Producer, PublishRefused, Source, deliver
@@ -57,7 +55,7 @@ from streams.security import faust_options, kafka_options
 from streams.start_position import FROM_EARLIEST, StartPosition, place_new_group
 from streams.startup import Connection
 from streams.step import Step
-from streams.table_snapshot import StateSlot, cluster_id
+from streams.table_snapshot import SnapshotPlace, cluster_id, keep_snapshots
 from streams.topics import DEAD_LETTER_TOPIC
 from streams.tracker import OPEN, CaseTracker, as_kept, millis, next_deadline
 
@@ -95,9 +93,8 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         # clean stop saves them, so the next start replays only what came after.
         store=PACKED_STORE,
         Table=PlacedTable,
-        # faust's files and table snapshots: the same directory across a worker's restarts, one per
-        # worker on a host, under the cluster's id so another cluster's snapshot is never loaded.
-        datadir=str(worker_state_dir(settings, app_id)),
+        # faust's own files: one directory per application on a host, not the current directory.
+        datadir=str(settings.state_dir / app_id),
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
         consumer_auto_offset_reset="earliest",
@@ -119,6 +116,10 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         **faust_options(settings),
     )
     app.transport.Consumer = GaplessConsumer  # never commit past a record no agent finished
+    # Table snapshots: the same directory across a worker's restarts, one per worker on a host,
+    # under the cluster's id so another cluster's snapshot is never loaded.
+    find_cluster = functools.partial(cluster_id, settings.bootstrap_servers, **kafka_options(settings))
+    keep_snapshots(app, SnapshotPlace(settings.state_dir / app_id, find_cluster))
     return app
 
 
@@ -425,15 +426,6 @@ async def save_tables(app: faust.App) -> None:
         save_snapshots(app)
     except Exception:  # the next start replays the changelogs instead
         log.exception("could not save the tables; the next start replays their changelogs")
-
-
-def worker_state_dir(settings: Settings, app_id: str) -> Path:
-    try:
-        cluster = cluster_id(settings.bootstrap_servers, **kafka_options(settings))
-    except Exception as exc:  # e.g. a principal not allowed to describe the cluster
-        log.warning("cluster id unknown (%s): tables are not saved across restarts", exc)
-        return settings.state_dir / f"{app_id}-{os.getpid()}"  # a directory of this run alone
-    return StateSlot(settings.state_dir / app_id / cluster).take()
 
 
 async def commit_finished(app: faust.App, *, timeout: float = DRAIN_SECONDS) -> None:

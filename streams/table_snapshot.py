@@ -20,6 +20,8 @@ import marshal
 import os
 import sys
 import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -129,3 +131,38 @@ def cluster_id(bootstrap: str, **client_options: Any) -> str:
         return str(admin.describe_cluster()["cluster_id"])
     finally:
         admin.close()
+
+
+class SnapshotPlace:
+    """Where one worker's table snapshots go: ``base``/<cluster id>/worker-N, found on first use
+    (when the broker answers: the tables are recovering), or nowhere if the cluster cannot be named.
+    """
+
+    def __init__(self, base: Path, find_cluster: Callable[[], str]) -> None:
+        self.base, self._find_cluster = base, find_cluster
+        self._resolved = False
+        self._directory: Path | None = None
+
+    def directory(self) -> Path | None:
+        if not self._resolved:
+            self._resolved = True
+            try:
+                cluster = self._find_cluster()
+            except Exception as exc:  # e.g. a principal not allowed to describe the cluster
+                log.warning("cluster id unknown (%s): tables are not saved across restarts", exc)
+            else:
+                self._directory = StateSlot(self.base / cluster).take()
+        return self._directory
+
+
+_PLACES: weakref.WeakKeyDictionary[Any, SnapshotPlace] = weakref.WeakKeyDictionary()
+
+
+def keep_snapshots(app: Any, place: SnapshotPlace) -> None:
+    """Tables of ``app`` save and load their snapshots in ``place``."""
+    _PLACES[app] = place
+
+
+def snapshot_directory(app: Any) -> Path | None:
+    place = _PLACES.get(app)
+    return place.directory() if place is not None else None

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from streams import table_snapshot
-from streams.table_snapshot import Snapshot, StateSlot
+from streams.table_snapshot import Snapshot, SnapshotPlace, StateSlot
 
 
 def sample() -> Snapshot:
@@ -56,3 +56,16 @@ def test_workers_on_one_host_take_distinct_directories_and_a_restart_finds_its_o
     assert (first.take(), second.take()) == (tmp_path / "worker-0", tmp_path / "worker-1")
     first.release()  # the first worker stopped
     assert StateSlot(tmp_path).take() == tmp_path / "worker-0"
+
+
+def test_snapshots_live_under_the_cluster_id_and_nowhere_when_it_cannot_be_named(tmp_path: Path):
+    app, other = object.__new__(type("App", (), {})), object.__new__(type("App", (), {}))
+    table_snapshot.keep_snapshots(app, SnapshotPlace(tmp_path, lambda: "cluster-a"))
+    assert table_snapshot.snapshot_directory(app) == tmp_path / "cluster-a" / "worker-0"
+
+    def refused() -> str:
+        raise PermissionError("not allowed to describe the cluster")
+
+    table_snapshot.keep_snapshots(other, SnapshotPlace(tmp_path, refused))
+    assert table_snapshot.snapshot_directory(other) is None
+    assert table_snapshot.snapshot_directory(object.__new__(type("App", (), {}))) is None
