@@ -1,22 +1,27 @@
-"""Avro encoding on the hot path with fastavro; schema ids are known before the first event.
+"""Avro encoding on the hot path; schema ids are known before the first event.
 
-Writers use each contract's latest schema and the id the registry gave it at start-up. Readers
-resolve the writer's schema by the id in the frame (cached after the first sight of an id) into the
-contract's latest schema, so older and newer producers keep working side by side.
+Writers use each contract's latest schema and the id the registry gave it at start-up, through an
+encoder compiled for that schema (streams/avro_writer.py; fastavro for a schema it cannot compile).
+Readers resolve the writer's schema by the id in the frame (cached after the first sight of an id)
+into the contract's latest schema, so older and newer producers keep working side by side.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
 import fastavro
 
+from streams.avro_writer import UnsupportedSchema, compile_writer
 from streams.contracts import Catalog, Contract
 from streams.wire import frame, unframe
+
+log = logging.getLogger(__name__)
 
 
 class DecodeError(ValueError):
@@ -37,6 +42,7 @@ REFUSAL_MEMORY_SECONDS = 60.0
 
 
 SchemaFetcher = Callable[[int], str]
+Encoder = Callable[[dict[str, Any]], bytes]
 
 
 class Codec:
@@ -47,6 +53,7 @@ class Codec:
         self._catalog = catalog
         self._fetch_schema = fetch_schema
         self._writers: dict[str, tuple[int, Any]] = {}
+        self._encoders: dict[str, Encoder] = {}
         # The same schemas for reading: uuids come back as the strings the platform uses.
         self._by_id: dict[int, tuple[Contract, Any]] = {}
         self._latest_readers: dict[str, Any] = {}
@@ -54,6 +61,7 @@ class Codec:
             parsed = fastavro.parse_schema(contract.schema, named_schemas={})
             schema_id = ids[contract.full_name]
             self._writers[contract.full_name] = (schema_id, parsed)
+            self._encoders[contract.full_name] = _encoder(contract, schema_id, parsed)
             reader = fastavro.parse_schema(uuids_as_strings(contract.schema), named_schemas={})
             self._by_id[schema_id] = (contract, reader)
             self._latest_readers[contract.full_name] = reader
@@ -69,10 +77,8 @@ class Codec:
         return self._writers[full_name][1]
 
     def encode(self, full_name: str, record: dict[str, Any]) -> bytes:
-        schema_id, parsed = self._writers[full_name]
-        buffer = io.BytesIO()
-        fastavro.schemaless_writer(buffer, parsed, record)
-        return frame(schema_id, buffer.getvalue())
+        """The framed record; one its schema does not admit raises (RecordMismatch, naming the field)."""
+        return self._encoders[full_name](record)
 
     def knows(self, schema_id: int) -> bool:
         """Whether decoding this id needs no registry call."""
@@ -142,6 +148,21 @@ class Codec:
             raise DecodeError(f"schema id {schema_id} is {full_name!r}, which no contract declares")
         contract = self._catalog[full_name]
         return contract, writer, self._latest_readers[contract.full_name]
+
+
+def _encoder(contract: Contract, schema_id: int, parsed: Any) -> Encoder:
+    """The contract's compiled writer with the frame header as its first bytes, or fastavro's."""
+    try:
+        return compile_writer(contract.schema, prefix=frame(schema_id, b""))
+    except UnsupportedSchema as exc:
+        log.info("%s is encoded by fastavro: %s", contract.full_name, exc)
+
+    def with_fastavro(record: dict[str, Any]) -> bytes:
+        buffer = io.BytesIO()
+        fastavro.schemaless_writer(buffer, parsed, record)
+        return frame(schema_id, buffer.getvalue())
+
+    return with_fastavro
 
 
 def uuids_as_strings(schema: Any) -> Any:
