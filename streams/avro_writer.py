@@ -21,20 +21,27 @@ from __future__ import annotations
 
 import array
 import itertools
-import linecache
 import numbers
 import struct
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NoReturn
 
 from fastavro.logical_writers import LOGICAL_WRITERS
 
+from streams.avro_codegen import (
+    PRIMITIVES,
+    NamedTypes,
+    Place,
+    UnsupportedSchema,
+    function,
+    kind_of,
+    null_and_other,
+    refuse_other_primitives,
+)
+
 Writer = Callable[[Any], bytes]
-
-
-class UnsupportedSchema(ValueError):
-    """A schema construct the compiler does not handle: fastavro writes that schema instead."""
+__all__ = ["RecordMismatch", "UnsupportedSchema", "Writer", "compile_writer"]
 
 
 class RecordMismatch(ValueError):
@@ -55,8 +62,6 @@ _prepare_millis = LOGICAL_WRITERS["long-timestamp-millis"]
 _prepare_date = LOGICAL_WRITERS["int-date"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
-_PRIMITIVES = {"null", "boolean", "int", "long", "double", "string"}
-_LOGICAL = {("long", "timestamp-millis"), ("int", "date"), ("string", "uuid")}
 
 
 def _varint(z: int) -> bytes:
@@ -172,7 +177,6 @@ _RUNTIME: dict[str, Any] = {
     "mismatch": _mismatch,
     "Mapping": Mapping,
 }
-_serial = itertools.count(1)
 
 
 def compile_writer(schema: Any, *, prefix: bytes = b"") -> Writer:
@@ -181,49 +185,26 @@ def compile_writer(schema: Any, *, prefix: bytes = b"") -> Writer:
     return _Compiler().build(schema, prefix)
 
 
-class _At(NamedTuple):
-    """Where generated code goes: its indentation, the field it writes, the enclosing namespace."""
-
-    indent: int
-    path: str
-    namespace: str
-
-    def field(self, name: str, namespace: str) -> _At:
-        return _At(self.indent, f"{self.path}.{name}" if self.path else name, namespace)
-
-    def deeper(self, path_suffix: str = "") -> _At:
-        return _At(self.indent + 1, self.path + path_suffix, self.namespace)
-
-    def refuse(self, why: str) -> UnsupportedSchema:
-        return UnsupportedSchema(f"{self.path or 'the schema'}: {why}")
-
-
 class _Compiler:
     def __init__(self) -> None:
         self._lines: list[tuple[str, str]] = []  # (indented code, field path)
         self._constants: dict[str, Any] = {}
-        # Named types by full name: their schema and the namespace their own definitions inherit.
-        self._named: dict[str, tuple[dict[str, Any], str]] = {}
-        self._building: set[str] = set()  # records whose code is being written (recursion)
+        self._named = NamedTypes()
         self._locals = itertools.count(1)
 
     def build(self, schema: Any, prefix: bytes) -> Writer:
-        self._value(schema, "record", _At(2, "", ""))
+        self._value(schema, "record", Place(2, "", ""))
         head = ["def write(record):", "    try:", f"        out = bytearray({bytes(prefix)!r})"]
-        body = [code for code, _ in self._lines]
         tail = ["        return bytes(out)", "    except Exception as exc:"]
         tail.append("        raise mismatch(exc, PATHS) from exc")
+        # An error names the field of the line that raised it.
         paths = {len(head) + 1 + number: path or "the value" for number, (_, path) in enumerate(self._lines)}
-        source = "\n".join(head + body + tail) + "\n"
-        name = schema.get("name", "") if isinstance(schema, dict) else ""
-        filename = f"<avro writer {name} #{next(_serial)}>"
-        # Tracebacks through a writer show its generated lines.
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        source = "\n".join([*head, *(code for code, _ in self._lines), *tail]) + "\n"
         scope = {**_RUNTIME, **self._constants, "PATHS": paths}
-        exec(compile(source, filename, "exec"), scope)
-        return scope["write"]
+        name = schema.get("name", "") if isinstance(schema, dict) else ""
+        return function(source, "write", scope, f"avro writer {name}")
 
-    def _emit(self, at: _At, code: str) -> None:
+    def _emit(self, at: Place, code: str) -> None:
         self._lines.append(("    " * at.indent + code, at.path))
 
     def _constant(self, value: Any) -> str:
@@ -231,7 +212,7 @@ class _Compiler:
         self._constants[name] = value
         return name
 
-    def _bind(self, expr: str, at: _At, stem: str = "v") -> str:
+    def _bind(self, expr: str, at: Place, stem: str = "v") -> str:
         """A local holding ``expr``, for code that reads a value more than once."""
         if expr.isidentifier():
             return expr
@@ -239,26 +220,22 @@ class _Compiler:
         self._emit(at, f"{name} = {expr}")
         return name
 
-    def _value(self, schema: Any, expr: str, at: _At) -> None:
+    def _value(self, schema: Any, expr: str, at: Place) -> None:
         """Lines appending the bytes of the value ``expr`` evaluates to, as ``schema`` writes it."""
         if isinstance(schema, list):
             self._union(schema, expr, at)
         elif isinstance(schema, dict):
             self._complex(schema, expr, at)
-        elif schema in _PRIMITIVES:
+        elif schema in PRIMITIVES:
             self._primitive(schema, expr, at)
-        elif schema in ("float", "bytes") or not isinstance(schema, str):
-            raise at.refuse(f"type {schema!r} is not supported")
         else:
-            self._reference(schema, expr, at)
+            refuse_other_primitives(schema, at)
+            named, at = self._named.resolve(schema, at)
+            self._complex(named, expr, at)
 
-    def _complex(self, schema: dict[str, Any], expr: str, at: _At) -> None:
-        kind, logical = schema.get("type"), schema.get("logicalType")
-        if not isinstance(kind, str) or kind in ("map", "fixed", "error"):
-            raise at.refuse(f"type {kind!r} is not supported")
+    def _complex(self, schema: dict[str, Any], expr: str, at: Place) -> None:
+        kind, logical = kind_of(schema, at)
         if logical is not None:
-            if (kind, logical) not in _LOGICAL:
-                raise at.refuse(f"{kind} with logicalType {logical!r} is not supported")
             self._logical(schema, kind, expr, at)
         elif kind == "record":
             self._record(schema, expr, at)
@@ -269,7 +246,7 @@ class _Compiler:
         else:  # {"type": "string"}, or a named type given in a dict
             self._value(kind, expr, at)
 
-    def _primitive(self, kind: str, expr: str, at: _At) -> None:
+    def _primitive(self, kind: str, expr: str, at: Place) -> None:
         if kind == "string":
             # str.encode itself refuses anything but a str.
             self._emit(at, f"b = encode({expr})")
@@ -291,7 +268,7 @@ class _Compiler:
             value = self._bind(expr, at)
             self._emit(at, f"if {value} is not None: wrong({value}, 'null')")
 
-    def _logical(self, schema: dict[str, Any], kind: str, expr: str, at: _At) -> None:
+    def _logical(self, schema: dict[str, Any], kind: str, expr: str, at: Place) -> None:
         value = self._bind(expr, at)
         own = self._constant(schema)
         if kind == "string":  # a uuid.UUID becomes its text, as fastavro turns it
@@ -300,48 +277,23 @@ class _Compiler:
         plain, convert = ("write_long", "write_millis") if kind == "long" else ("write_int", "write_days")
         self._emit(at, f"out += {plain}({value}) if {value}.__class__ is int else {convert}({value}, {own})")
 
-    def _union(self, branches: list[Any], expr: str, at: _At) -> None:
-        others = [index for index, branch in enumerate(branches) if branch != "null"]
-        nulls = [index for index, branch in enumerate(branches) if branch == "null"]
-        if len(others) > 1 or len(nulls) > 1 or any(isinstance(branch, list) for branch in branches):
-            raise at.refuse("only a union of null and one other type is supported")
+    def _union(self, branches: list[Any], expr: str, at: Place) -> None:
+        null, other = null_and_other(branches, at)
         value = self._bind(expr, at)
-        if nulls:
-            self._emit(at, f"if {value} is None: out += {_varint(nulls[0] << 1)!r}")
-            if not others:
+        if null is not None:
+            self._emit(at, f"if {value} is None: out += {_varint(null << 1)!r}")
+            if other is None:
                 self._emit(at, f"else: wrong({value}, 'null')")
                 return
             self._emit(at, "else:")
             at = at.deeper()
-        self._emit(at, f"out += {_varint(others[0] << 1)!r}")
-        self._value(branches[others[0]], value, at)
+        if other is not None:
+            self._emit(at, f"out += {_varint(other << 1)!r}")
+            self._value(branches[other], value, at)
 
-    def _define(self, schema: dict[str, Any], at: _At) -> tuple[str, str]:
-        """Register a named type: its full name, and the namespace of the definitions inside it."""
-        name = schema.get("name")
-        if not isinstance(name, str) or not name:
-            raise at.refuse("a named type without a name")
-        full = _full_name(name, schema.get("namespace", at.namespace))
-        known = self._named.get(full)
-        if known is not None and known[0] is not schema:
-            raise at.refuse(f"{full} is defined twice")
-        inner = full.rpartition(".")[0]
-        self._named[full] = (schema, inner)
-        return full, inner
-
-    def _reference(self, name: str, expr: str, at: _At) -> None:
-        for full in (_full_name(name, at.namespace), name):
-            if full in self._named:
-                schema, inner = self._named[full]
-                self._complex(schema, expr, at._replace(namespace=inner))
-                return
-        raise at.refuse(f"unknown type {name!r}")
-
-    def _record(self, schema: dict[str, Any], expr: str, at: _At) -> None:
-        full, inner = self._define(schema, at)
-        if full in self._building:
-            raise at.refuse(f"recursive record {full} is not supported")
-        self._building.add(full)
+    def _record(self, schema: dict[str, Any], expr: str, at: Place) -> None:
+        full, inner = self._named.define(schema, at)
+        self._named.open(full, at)
         record = self._bind(expr, at, "r")
         mapping = f"{record}.__class__ is dict or isinstance({record}, Mapping)"
         self._emit(at, f"if not ({mapping}): wrong({record}, 'a record (a mapping)')")
@@ -354,16 +306,16 @@ class _Compiler:
             else:
                 value = f"{record}[{name!r}]"
             self._value(kind, value, at.field(name, inner))
-        self._building.discard(full)
+        self._named.close(full)
 
-    def _enum(self, schema: dict[str, Any], expr: str, at: _At) -> None:
-        self._define(schema, at)
+    def _enum(self, schema: dict[str, Any], expr: str, at: Place) -> None:
+        self._named.define(schema, at)
         symbols = {symbol: _varint(index << 1) for index, symbol in enumerate(schema["symbols"])}
         table = self._constant(symbols)
         value = self._bind(expr, at)
         self._emit(at, f"out += {table}.get({value}) or not_a_symbol({value}, {table})")
 
-    def _array(self, schema: dict[str, Any], expr: str, at: _At) -> None:
+    def _array(self, schema: dict[str, Any], expr: str, at: Place) -> None:
         items = self._bind(expr, at, "a")
         count, item = f"c{next(self._locals)}", f"i{next(self._locals)}"
         self._emit(at, f"if {items}.__class__ is not list: check_sequence({items})")
@@ -373,7 +325,3 @@ class _Compiler:
         self._emit(at.deeper(), f"for {item} in {items}:")
         self._value(schema["items"], item, at.deeper("[]").deeper())
         self._emit(at, "out += b'\\x00'")
-
-
-def _full_name(name: str, namespace: str) -> str:
-    return name if "." in name or not namespace else f"{namespace}.{name}"
