@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import fastavro
+import fastavro.validation
 
 from streams.avro_codegen import UnsupportedSchema
 from streams.avro_reader import compile_reader
@@ -79,12 +80,8 @@ class Codec:
     def schema_id(self, full_name: str) -> int:
         return self._writers[full_name][0]
 
-    def parsed(self, full_name: str) -> Any:
-        """The parsed writer schema of a contract (for validating a record before encoding it)."""
-        return self._writers[full_name][1]
-
     def encode(self, full_name: str, record: dict[str, Any]) -> bytes:
-        """The framed record; one its schema does not admit raises (RecordMismatch, naming the field)."""
+        """The framed record; one its schema does not admit raises (a ValueError naming the field)."""
         try:
             encoder = self._encoders[full_name]
         except KeyError:
@@ -171,6 +168,8 @@ def _encoder(contract: Contract, schema_id: int, parsed: Any) -> Encoder:
         log.info("%s is encoded by fastavro: %s", contract.full_name, exc)
 
     def with_fastavro(record: dict[str, Any]) -> bytes:
+        # fastavro's writer would turn "1" into 1.0 or True into 1 without a word: check first.
+        fastavro.validation.validate(record, parsed, raise_errors=True)
         buffer = io.BytesIO()
         fastavro.schemaless_writer(buffer, parsed, record)
         return frame(schema_id, buffer.getvalue())
