@@ -142,14 +142,14 @@ class PackedStore(Store):
         path = self.snapshot_path()
         if path is None:
             return None
-        keys = [key for key, partition in self._key_partition.items() if partition in partitions]
-        snapshot = Snapshot(
-            offsets={p: o for p, o in self._offsets.items() if p in partitions},
-            partitions={key: self._key_partition[key] for key in keys if key in self.data},
-            packed={key: self.data.packed[key] for key in keys if key in self.data},
-        )
+        grouped: dict[int, dict[Any, bytes]] = {partition: {} for partition in partitions}
+        packed = self.data.packed
+        for key, partition in self._key_partition.items():
+            if partition in grouped and key in packed:
+                grouped[partition][key] = packed[key]
+        snapshot = Snapshot({p: o for p, o in self._offsets.items() if p in partitions}, grouped)
         table_snapshot.save(path, snapshot)
-        return len(snapshot.packed)
+        return len(snapshot)
 
     def _restore(self) -> None:
         self._restored = True
@@ -157,13 +157,14 @@ class PackedStore(Store):
         snapshot = None if path is None else table_snapshot.take(path)
         if snapshot is None:
             return
-        self.data.packed.update(snapshot.packed)
-        self._key_partition.update(snapshot.partitions)
+        for partition, values in snapshot.partitions.items():
+            self.data.packed.update(values)
+            self._key_partition.update(dict.fromkeys(values, partition))
         self._offsets.update(snapshot.offsets)
         log.info(
             "%s: %d keys loaded from its snapshot, offsets %s",
             self.table_name,
-            len(snapshot.packed),
+            len(snapshot),
             snapshot.offsets,
         )
 

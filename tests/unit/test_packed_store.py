@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import marshal
 
 import faust.stores
+from faust.types import TP
 from hypothesis import given
 from hypothesis import strategies as st
 
 from streams.packed_store import COMPRESS_FROM, PACKED_STORE, PackedMapping, PackedStore, pack, unpack
+from streams.table_snapshot import SnapshotPlace, keep_snapshots
 
 # What a table's JSON changelog can hold, so what a recovered table value can be.
 JSON_VALUES = st.recursive(
@@ -55,3 +58,39 @@ def test_it_behaves_as_a_dict():
 
 def test_faust_finds_the_store_by_its_url():
     assert faust.stores.by_url(PACKED_STORE) is PackedStore
+
+
+def store_of(app) -> PackedStore:
+    return PackedStore(url=PACKED_STORE, app=app, table=None, table_name="cases")
+
+
+def test_a_store_saves_its_partitions_and_the_next_one_reads_on_from_their_offsets(tmp_path):
+    app = type("App", (), {})()
+    keep_snapshots(app, SnapshotPlace(tmp_path, lambda: "cluster"))
+    store = store_of(app)
+    for key, partition, offset in (("C-1", 0, 10), ("C-2", 1, 11), ("C-3", 2, 12)):
+        store.data[key] = {"status": "open", "key": key}
+        store.placed(key, partition, deleted=False)
+        store.set_persisted_offset(TP("onething-cases-changelog", partition), offset)
+    store.data.pop("C-3")
+    store.placed("C-3", 2, deleted=True)
+    assert store.save_snapshot({0, 2}) == 1  # partition 1 went to another worker
+
+    restarted = store_of(app)
+    assert restarted.persisted_offset(TP("onething-cases-changelog", 0)) == 10
+    assert restarted.persisted_offset(TP("onething-cases-changelog", 2)) == 12
+    assert restarted.persisted_offset(TP("onething-cases-changelog", 1)) is None  # from the start
+    assert dict(restarted.data.items()) == {"C-1": {"status": "open", "key": "C-1"}}
+    assert store_of(app).persisted_offset(TP("onething-cases-changelog", 0)) is None  # used once
+
+
+def test_after_a_rebalance_only_kept_partitions_read_on_from_where_they_were():
+    store = store_of(type("App", (), {})())
+    store.data["C-1"], store.data["C-2"] = {"n": 1}, {"n": 2}
+    store.placed("C-1", 0, deleted=False)
+    store.placed("C-2", 1, deleted=False)
+    store.set_persisted_offset(TP("t", 0), 5)
+    store.set_persisted_offset(TP("t", 1), 6)
+    asyncio.run(store.on_recovery_completed({TP("t", 0)}, set()))
+    assert list(store.data) == ["C-1"]
+    assert store.persisted_offset(TP("t", 0)) == 5 and store.persisted_offset(TP("t", 1)) is None

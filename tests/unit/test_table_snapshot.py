@@ -12,9 +12,7 @@ from streams.table_snapshot import Snapshot, SnapshotPlace, StateSlot
 
 
 def sample() -> Snapshot:
-    return Snapshot(
-        offsets={0: 41, 2: 7}, partitions={"C-1": 0, "C-2": 2}, packed={"C-1": b"m1", "C-2": b"m2"}
-    )
+    return Snapshot(offsets={0: 41, 2: 7}, partitions={0: {"C-1": b"m1"}, 2: {"C-2": b"m2"}})
 
 
 def test_a_saved_snapshot_is_loaded_once(tmp_path: Path):
@@ -47,7 +45,7 @@ def test_an_interrupted_save_leaves_the_previous_file_alone(tmp_path: Path, monk
 
     monkeypatch.setattr(table_snapshot.os, "fsync", fail)
     with pytest.raises(OSError):
-        table_snapshot.save(path, Snapshot({}, {}, {}))
+        table_snapshot.save(path, Snapshot({}, {}))
     assert table_snapshot.take(path) == sample()
 
 
