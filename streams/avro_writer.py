@@ -90,20 +90,21 @@ def _integer(value: Any, kind: str) -> int:
     raise TypeError(f"expected an Avro {kind}, got {_shown(value)}")
 
 
-def _long(value: Any) -> bytes:
-    if value.__class__ is not int:
-        value = _integer(value, "long")
-    if not -(2**63) <= value < 2**63:
-        raise ValueError(f"{value} is out of range for an Avro long")
-    return _varint(value << 1 ^ value >> 63)
+def _zigzag(kind: str, bits: int) -> Callable[[Any], bytes]:
+    """The writer of an Avro int (32 bits) or long (64): range-checked, zigzag, varint."""
+    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1)
+
+    def write(value: Any) -> bytes:
+        if value.__class__ is not int:
+            value = _integer(value, kind)
+        if not low <= value < high:
+            raise ValueError(f"{value} is out of range for an Avro {kind}")
+        return _varint(value << 1 ^ value >> 63)
+
+    return write
 
 
-def _int(value: Any) -> bytes:
-    if value.__class__ is not int:
-        value = _integer(value, "int")
-    if not -(2**31) <= value < 2**31:
-        raise ValueError(f"{value} is out of range for an Avro int")
-    return _varint(value << 1 ^ value >> 63)
+_long, _int = _zigzag("long", 64), _zigzag("int", 32)
 
 
 def _double(value: Any) -> bytes:

@@ -65,14 +65,12 @@ class Codec:
         self._encoders: dict[str, Encoder] = {}  # compiled on first use
         # The same schemas for reading: uuids come back as the strings the platform uses.
         self._by_id: dict[int, tuple[Contract, Any]] = {}
-        self._latest_readers: dict[str, Any] = {}
         for contract in catalog:
             parsed = fastavro.parse_schema(contract.schema, named_schemas={})
             schema_id = ids[contract.full_name]
             self._writers[contract.full_name] = (schema_id, parsed)
             reader = fastavro.parse_schema(uuids_as_strings(contract.schema), named_schemas={})
             self._by_id[schema_id] = (contract, reader)
-            self._latest_readers[contract.full_name] = reader
         self._readers: dict[int, tuple[Contract, BodyReader]] = {}
         # Ids the registry said it does not know: when it said so, and the reason.
         self._refused: dict[int, tuple[float, str]] = {}
@@ -157,7 +155,8 @@ class Codec:
         if full_name not in self._catalog:
             raise DecodeError(f"schema id {schema_id} is {full_name!r}, which no contract declares")
         contract = self._catalog[full_name]
-        return contract, writer, self._latest_readers[contract.full_name]
+        latest_id = self._writers[contract.full_name][0]
+        return contract, writer, self._by_id[latest_id][1]
 
 
 def _encoder(contract: Contract, schema_id: int, parsed: Any) -> Encoder:
