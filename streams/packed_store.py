@@ -20,6 +20,7 @@ import logging
 import marshal
 import zlib
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,9 @@ log = logging.getLogger(__name__)
 # its per-call cost outweigh what it saves.
 COMPRESS_FROM = 256
 _PLAIN, _COMPRESSED = b"m", b"z"
+# Keys a snapshot's loading puts into a dict at once: between two batches the worker's own thread
+# may run, as a batch holds the interpreter lock for about 10 ms.
+LOAD_BATCH = 20_000
 
 
 def pack(value: Any) -> bytes:
@@ -142,31 +146,54 @@ class PackedStore(Store):
         path = self.snapshot_path()
         if path is None:
             return None
-        grouped: dict[int, dict[Any, bytes]] = {partition: {} for partition in partitions}
+        grouped: dict[int, tuple[list[Any], list[bytes]]] = {p: ([], []) for p in partitions}
         packed = self.data.packed
         for key, partition in self._key_partition.items():
-            if partition in grouped and key in packed:
-                grouped[partition][key] = packed[key]
+            if (columns := grouped.get(partition)) is not None and (value := packed.get(key)) is not None:
+                columns[0].append(key)
+                columns[1].append(value)
         snapshot = Snapshot({p: o for p, o in self._offsets.items() if p in partitions}, grouped)
         table_snapshot.save(path, snapshot)
         return len(snapshot)
 
     def _restore(self) -> None:
         self._restored = True
-        path = self.snapshot_path()
-        snapshot = None if path is None else table_snapshot.take(path)
-        if snapshot is None:
+        loaded = table_snapshot.load(self.app, self.table_name, Loaded.of)
+        if loaded is None:
             return
-        for partition, values in snapshot.partitions.items():
-            self.data.packed.update(values)
-            self._key_partition.update(dict.fromkeys(values, partition))
-        self._offsets.update(snapshot.offsets)
+        if self.data.packed:  # never so far: a store is restored before its first record
+            self.data.packed.update(loaded.packed)
+            self._key_partition.update(loaded.placement)
+        else:  # millions of keys: taken over, not copied
+            self.data.packed, self._key_partition = loaded.packed, loaded.placement
+        self._offsets.update(loaded.offsets)
         log.info(
             "%s: %d keys loaded from its snapshot, offsets %s",
             self.table_name,
-            len(snapshot),
-            snapshot.offsets,
+            len(loaded.packed),
+            loaded.offsets,
         )
+
+
+@dataclass
+class Loaded:
+    """A snapshot as a store takes it over: its values, each key's partition, the offsets."""
+
+    packed: dict[Any, bytes]
+    placement: dict[Any, int]
+    offsets: dict[int, int]
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> Loaded:
+        """Built in batches, as it runs on the prefetch thread beside the worker's own."""
+        packed: dict[Any, bytes] = {}
+        placement: dict[Any, int] = {}
+        for partition, (keys, values) in snapshot.partitions.items():
+            for start in range(0, len(keys), LOAD_BATCH):
+                batch = keys[start : start + LOAD_BATCH]
+                packed.update(zip(batch, values[start : start + LOAD_BATCH], strict=True))
+                placement.update(dict.fromkeys(batch, partition))
+        return cls(packed, placement, snapshot.offsets)
 
 
 class PlacedTable(faust.Table):
@@ -177,6 +204,11 @@ class PlacedTable(faust.Table):
         if isinstance(self.data, PackedStore):
             self.data.placed(key, sent.message.partition, deleted=value is None)
         return sent
+
+
+def prefetch_snapshots(app: faust.App) -> None:
+    """Start reading the snapshots the tables of ``app`` will load (before the worker starts)."""
+    table_snapshot.prefetch(app, Loaded.of)
 
 
 def save_snapshots(app: faust.App) -> None:

@@ -7,12 +7,23 @@ import json
 import marshal
 
 import faust.stores
+import pytest
 from faust.types import TP
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streams.packed_store import COMPRESS_FROM, PACKED_STORE, PackedMapping, PackedStore, pack, unpack
-from streams.table_snapshot import SnapshotPlace, keep_snapshots
+from streams import packed_store
+from streams.packed_store import (
+    COMPRESS_FROM,
+    PACKED_STORE,
+    Loaded,
+    PackedMapping,
+    PackedStore,
+    pack,
+    prefetch_snapshots,
+    unpack,
+)
+from streams.table_snapshot import Snapshot, SnapshotPlace, keep_snapshots
 
 # What a table's JSON changelog can hold, so what a recovered table value can be.
 JSON_VALUES = st.recursive(
@@ -64,24 +75,45 @@ def store_of(app) -> PackedStore:
     return PackedStore(url=PACKED_STORE, app=app, table=None, table_name="cases")
 
 
-def test_a_store_saves_its_partitions_and_the_next_one_reads_on_from_their_offsets(tmp_path):
+@pytest.mark.parametrize("prefetched", [False, True], ids=["read-at-recovery", "prefetched"])
+def test_a_store_saves_its_partitions_and_the_next_one_reads_on_from_their_offsets(tmp_path, prefetched):
     app = type("App", (), {})()
     keep_snapshots(app, SnapshotPlace(tmp_path, lambda: "cluster"))
     store = store_of(app)
-    for key, partition, offset in (("C-1", 0, 10), ("C-2", 1, 11), ("C-3", 2, 12)):
+    for key, partition, offset in (("C-1", 0, 10), ("C-2", 1, 11), ("C-3", 2, 12), ("C-4", 2, 13)):
         store.data[key] = {"status": "open", "key": key}
         store.placed(key, partition, deleted=False)
         store.set_persisted_offset(TP("onething-cases-changelog", partition), offset)
     store.data.pop("C-3")
     store.placed("C-3", 2, deleted=True)
-    assert store.save_snapshot({0, 2}) == 1  # partition 1 went to another worker
+    assert store.save_snapshot({0, 2}) == 2  # partition 1 went to another worker
 
+    if prefetched:  # as a starting worker does, before its tables exist
+        prefetch_snapshots(app)
     restarted = store_of(app)
     assert restarted.persisted_offset(TP("onething-cases-changelog", 0)) == 10
-    assert restarted.persisted_offset(TP("onething-cases-changelog", 2)) == 12
+    assert restarted.persisted_offset(TP("onething-cases-changelog", 2)) == 13
     assert restarted.persisted_offset(TP("onething-cases-changelog", 1)) is None  # from the start
-    assert dict(restarted.data.items()) == {"C-1": {"status": "open", "key": "C-1"}}
+    assert dict(restarted.data.items()) == {
+        "C-1": {"status": "open", "key": "C-1"},
+        "C-4": {"status": "open", "key": "C-4"},
+    }
+    assert restarted._key_partition == {"C-1": 0, "C-4": 2}  # a later rebalance can drop them
     assert store_of(app).persisted_offset(TP("onething-cases-changelog", 0)) is None  # used once
+
+
+def test_a_large_snapshot_loads_in_batches_to_the_same_table(monkeypatch):
+    monkeypatch.setattr(packed_store, "LOAD_BATCH", 3)
+    keys = [f"E-{n}" for n in range(10)]
+    columns = {0: (keys[:7], [pack(n) for n in range(7)]), 1: (keys[7:], [pack(7)] * 3)}
+    snapshot = Snapshot({0: 9, 1: 4}, columns)
+    loaded = Loaded.of(snapshot)
+    assert {key: unpack(value) for key, value in loaded.packed.items()} == {
+        **{f"E-{n}": n for n in range(7)},
+        **dict.fromkeys(keys[7:], 7),
+    }
+    assert loaded.placement == {**dict.fromkeys(keys[:7], 0), **dict.fromkeys(keys[7:], 1)}
+    assert loaded.offsets == {0: 9, 1: 4}
 
 
 def test_after_a_rebalance_only_kept_partitions_read_on_from_where_they_were():
