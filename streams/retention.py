@@ -22,8 +22,13 @@ from streams.envelope import now_millis  # real time, not the platform clock
 log = logging.getLogger(__name__)
 
 STAMP, PARTITION = "at", "p"
-# Real seconds between two purges of a table.
+# Real seconds between the starts of two sweeps over a table.
 PURGE_SECONDS = float(os.environ.get("ONETHING_PURGE_SECONDS", "60"))
+# A sweep goes in steps, one per PURGE_STEP_SECONDS, of at most PURGE_STEP_ENTRIES entries: a
+# week of processed ids is millions, and unpacking all of them at once held the worker's event
+# loop for seconds, every record in flight waiting behind it.
+PURGE_STEP_SECONDS = 1.0
+PURGE_STEP_ENTRIES = 20_000
 
 
 def stamped(value: dict[str, Any], partition: int, at: int | None = None) -> dict[str, Any]:
@@ -44,19 +49,59 @@ def expired(
 
 
 class Purger:
-    """Deletes expired entries of one faust table, tombstones included, outside any agent."""
+    """Deletes expired entries of one faust table, tombstones included, outside any agent.
 
-    def __init__(self, table: Any, retention_millis: int) -> None:
+    Each ``step`` reads at most ``step_entries`` entries; a sweep over the table starts at most
+    every ``period_millis`` and takes as many steps as the table needs.
+    """
+
+    def __init__(
+        self,
+        table: Any,
+        retention_millis: int,
+        *,
+        period_millis: int | None = None,
+        step_entries: int = PURGE_STEP_ENTRIES,
+    ) -> None:
         self.table = table
         self.retention_millis = retention_millis
+        self.period_millis = int(PURGE_SECONDS * 1000) if period_millis is None else period_millis
+        self.step_entries = step_entries
+        self._sweep: list[Any] = []  # keys of the sweep in progress, next last
+        self._swept_at: int | None = None  # when the last sweep started
 
-    def purge(self, partitions: set[int] | None) -> int:
-        cutoff = now_millis() - self.retention_millis
-        gone = list(expired(list(self.table.data.items()), cutoff, partitions))
+    def due(self) -> bool:
+        """Whether a step has anything to do: a sweep goes on, or the next one is due."""
+        if self._sweep or self._swept_at is None:
+            return True
+        return now_millis() - self._swept_at >= self.period_millis
+
+    def step(self, partitions: set[int] | None) -> int:
+        """Go on with the sweep (or start one, when due); the number of entries removed."""
+        if not self.due():
+            return 0
+        now = now_millis()
+        if not self._sweep:
+            self._swept_at = now
+            self._sweep = list(self.table.data.keys())
+            self._sweep.reverse()  # taken from the end, oldest keys first
+        batch = self._sweep[-self.step_entries :]
+        del self._sweep[-self.step_entries :]
+        data = self.table.data
+        present = ((key, value) for key in reversed(batch) if (value := data.get(key)) is not None)
+        gone = list(expired(present, now - self.retention_millis, partitions))
         for key, partition in gone:
-            self.table.data.pop(key, None)
+            data.pop(key, None)
             # The tombstone lets compaction drop the key, so a recovering worker never reads it.
             self.table.send_changelog(partition, key, None, value_serializer="raw")
         if gone:
             log.info("%s: %d entries past their retention removed", self.table.name, len(gone))
         return len(gone)
+
+    def purge(self, partitions: set[int] | None) -> int:
+        """A whole sweep at once (tools and tests); the number of entries removed."""
+        self._sweep, self._swept_at = [], None
+        removed = self.step(partitions)
+        while self._sweep:
+            removed += self.step(partitions)
+        return removed

@@ -49,7 +49,7 @@ from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
 from streams.replay.index import add_case_index
-from streams.retention import PURGE_SECONDS, Purger, stamped
+from streams.retention import PURGE_SECONDS, PURGE_STEP_SECONDS, Purger, stamped
 from streams.seals import Keyring, issues_sealed
 from streams.security import faust_options, kafka_options
 from streams.start_position import FROM_EARLIEST, StartPosition, place_new_group
@@ -253,16 +253,17 @@ class Worker:
                             )
 
     def add_purge(self, table: faust.types.TableT) -> None:
-        """Every PURGE_SECONDS, drop this worker's entries of ``table`` past the retention."""
+        """Every PURGE_SECONDS, sweep this worker's entries of ``table`` past the retention out,
+        a step each PURGE_STEP_SECONDS."""
         purger = Purger(table, int(self.connection.settings.retention_hours * 3_600_000))
         changelog = table.changelog_topic.get_topic_name()
 
-        @self.app.timer(interval=PURGE_SECONDS, name=f"onething.purge.{table.name}")
+        @self.app.timer(interval=min(PURGE_STEP_SECONDS, PURGE_SECONDS), name=f"onething.purge.{table.name}")
         async def purge() -> None:
-            if self.app.rebalancing or self.app.in_recovery:
+            if self.app.rebalancing or self.app.in_recovery or not purger.due():
                 return
             mine = {tp.partition for tp in self.app.assignor.assigned_actives() if tp.topic == changelog}
-            purger.purge(mine)
+            purger.step(mine)
 
     def add_agent(
         self,

@@ -41,6 +41,42 @@ def test_the_purger_removes_expired_entries_and_writes_their_tombstones_to_their
     assert list(table.data) == ["kept"] and table.tombstones == [(2, "gone", None)]
 
 
+def test_a_sweep_reads_a_bounded_number_of_entries_per_step_and_starts_again_after_its_period():
+    table = FakeTable({})
+    table.data = ReadCounting({f"old-{n}": stamped({}, n % 3, at=0) for n in range(25)})
+    purger = Purger(table, retention_millis=60_000, period_millis=3_600_000, step_entries=10)
+    removed, reads = [], []
+    for _ in range(3):
+        before = table.data.reads
+        removed.append(purger.step(None))
+        reads.append(table.data.reads - before)
+    assert removed == [10, 10, 5]
+    assert reads == [10, 10, 5]  # never the whole table at once
+    table.data["late"] = stamped({}, 0, at=0)  # written after the sweep began: the next one's
+    assert purger.step(None) == 0 and "late" in table.data  # the next sweep is not due yet
+    purger._swept_at -= 3_600_000
+    assert purger.step(None) == 1 and not table.data
+    assert [key for _, key, _ in table.tombstones] == [*(f"old-{n}" for n in range(25)), "late"]
+
+
+def test_an_entry_removed_while_a_sweep_goes_on_is_skipped():
+    table = FakeTable({"a": stamped({}, 0, at=0), "b": stamped({}, 0, at=0)})
+    purger = Purger(table, retention_millis=60_000, step_entries=1)
+    assert purger.step(None) == 1
+    del table.data["b"]  # an agent or a rebalance got there first
+    assert purger.step(None) == 0 and table.tombstones == [(0, "a", None)]
+
+
+class ReadCounting(dict):
+    """A table's data counting the values read from it (each one an unpacking in a worker)."""
+
+    reads = 0
+
+    def get(self, key, default=None):
+        self.reads += 1
+        return super().get(key, default)
+
+
 def test_a_closed_case_keeps_only_what_ignoring_its_late_events_needs():
     state = open_case(10)
     state["status"] = "completed"
