@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -80,7 +80,10 @@ def snake_case(name: str) -> str:
 
 @dataclass(frozen=True)
 class Contract:
-    """One topic's record type and the history of its schema, oldest revision first."""
+    """One topic's record type and the history of its schema, oldest revision first.
+
+    Names and fields are computed once: every event a worker publishes asks for them.
+    """
 
     name: str
     namespace: str
@@ -88,11 +91,11 @@ class Contract:
     revisions: tuple[dict[str, Any], ...]
     paths: tuple[Path, ...]
 
-    @property
+    @cached_property
     def full_name(self) -> str:
         return f"{self.namespace}.{self.name}"
 
-    @property
+    @cached_property
     def topic(self) -> str:
         return f"{self.namespace}.{snake_case(self.name)}.v{self.major}"
 
@@ -105,10 +108,14 @@ class Contract:
     def schema(self) -> dict[str, Any]:
         return self.revisions[-1]
 
-    @property
+    @cached_property
     def payload_fields(self) -> list[dict[str, Any]]:
         payload = next(f for f in self.schema["fields"] if f["name"] == "payload")
         return payload["type"]["fields"]
+
+    @cached_property
+    def payload_names(self) -> frozenset[str]:
+        return frozenset(field["name"] for field in self.payload_fields)
 
 
 class Catalog:

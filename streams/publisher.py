@@ -79,7 +79,7 @@ class Publisher:
         )
         payload = new.payload
         # Avro would drop an undeclared field and turn "1" into 1.0 without a word: refuse both.
-        undeclared = sorted(set(payload) - {f["name"] for f in contract.payload_fields})
+        undeclared = sorted(payload.keys() - contract.payload_names)
         if undeclared:
             raise InvalidOutput(f"{new.type} has no field {', '.join(undeclared)} in its schema")
         try:  # the codec refuses a record its schema does not admit, naming the field

@@ -97,6 +97,7 @@ class Keyring:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory
         self._keys: dict[str, Ed25519PrivateKey] = {}
+        self._key_ids: dict[str, str] = {}  # hashed once, not per seal
 
     @property
     def is_demo(self) -> bool:
@@ -129,9 +130,11 @@ class Keyring:
 
     def seal(self, department: str, certificate: Mapping[str, Any]) -> dict[str, str]:
         key = self.key(department)
+        if department not in self._key_ids:
+            self._key_ids[department] = key_id(key.public_key(), demo=self.is_demo)
         return {
             "department": department,
-            "key_id": key_id(key.public_key(), demo=self.is_demo),
+            "key_id": self._key_ids[department],
             "algorithm": ALGORITHM,
             "signature": base64.b64encode(key.sign(canonical(certificate))).decode(),
         }
