@@ -54,7 +54,7 @@ def test_a_sweep_reads_a_bounded_number_of_entries_per_step_and_starts_again_aft
     assert reads == [10, 10, 5]  # never the whole table at once
     table.data["late"] = stamped({}, 0, at=0)  # written after the sweep began: the next one's
     assert purger.step(None) == 0 and "late" in table.data  # the next sweep is not due yet
-    purger._swept_at -= 3_600_000
+    purger._swept_at -= 3_600_000  # an hour later
     assert purger.step(None) == 1 and not table.data
     assert [key for _, key, _ in table.tombstones] == [*(f"old-{n}" for n in range(25)), "late"]
 
