@@ -16,6 +16,7 @@ partition it kept from where it was, not from the start.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import marshal
 import zlib
@@ -94,6 +95,10 @@ class PackedStore(Store):
         self._offsets: dict[int, int] = {}
         self._restored = False
         self._recovered = 0  # changelog records read since the last recovery ended
+        # Keys a snapshot brought, by partition, until they are placed in ``_key_partition``:
+        # a batch at a time once the worker runs, as placing millions of processed ids took a
+        # start about a second. Keys written since are placed there already.
+        self._loaded_keys: dict[int, list[Any]] = {}
 
     # -- where each key is, as the table writes it (PlacedTable) and recovery reads it
 
@@ -128,6 +133,11 @@ class PackedStore(Store):
 
     async def on_recovery_completed(self, active_tps: set[TP], standby_tps: set[TP]) -> None:
         await super().on_recovery_completed(active_tps, standby_tps)  # drops others' keys
+        mine = {tp.partition for tp in active_tps}  # as faust's own keeps them
+        for partition in set(self._loaded_keys) - mine:
+            for key in self._loaded_keys.pop(partition):
+                if key not in self._key_partition:
+                    self.data.packed.pop(key, None)
         log.info("%s: %d changelog records read in recovery", self.table_name, self._recovered)
         self._recovered = 0
         kept = {tp.partition for tp in active_tps | standby_tps}
@@ -147,8 +157,14 @@ class PackedStore(Store):
         if path is None:
             return None
         grouped: dict[int, tuple[list[Any], list[bytes]]] = {p: ([], []) for p in partitions}
-        packed = self.data.packed
-        for key, partition in self._key_partition.items():
+        packed, placed = self.data.packed, self._key_partition
+        for partition, keys in self._loaded_keys.items():
+            if (columns := grouped.get(partition)) is not None:
+                for key in keys:  # those placed since come next
+                    if key not in placed and (value := packed.get(key)) is not None:
+                        columns[0].append(key)
+                        columns[1].append(value)
+        for key, partition in placed.items():
             if (columns := grouped.get(partition)) is not None and (value := packed.get(key)) is not None:
                 columns[0].append(key)
                 columns[1].append(value)
@@ -163,9 +179,10 @@ class PackedStore(Store):
             return
         if self.data.packed:  # never so far: a store is restored before its first record
             self.data.packed.update(loaded.packed)
-            self._key_partition.update(loaded.placement)
         else:  # millions of keys: taken over, not copied
-            self.data.packed, self._key_partition = loaded.packed, loaded.placement
+            self.data.packed = loaded.packed
+        self._loaded_keys = loaded.keys
+        self._place_loaded()
         self._offsets.update(loaded.offsets)
         log.info(
             "%s: %d keys loaded from its snapshot, offsets %s",
@@ -174,26 +191,53 @@ class PackedStore(Store):
             loaded.offsets,
         )
 
+    def _place_loaded(self) -> None:
+        """Place a batch of the snapshot's keys, the next batch after whatever else the worker has
+        ready (all of them now where no event loop runs)."""
+        self._place_batch()
+        if not self._loaded_keys:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            while self._loaded_keys:
+                self._place_batch()
+        else:
+            loop.call_soon(self._place_loaded)
+
+    def _place_batch(self) -> None:
+        placed, packed = self._key_partition, self.data.packed
+        budget = LOAD_BATCH
+        while self._loaded_keys and budget > 0:
+            partition, keys = next(iter(self._loaded_keys.items()))
+            batch = keys[-budget:]
+            del keys[-budget:]
+            budget -= len(batch)
+            if not keys:
+                del self._loaded_keys[partition]
+            for key in batch:
+                if key in packed and key not in placed:  # not deleted, not written since
+                    placed[key] = partition
+
 
 @dataclass
 class Loaded:
-    """A snapshot as a store takes it over: its values, each key's partition, the offsets."""
+    """A snapshot as a store takes it over: its values, the keys of each partition, the offsets."""
 
     packed: dict[Any, bytes]
-    placement: dict[Any, int]
+    keys: dict[int, list[Any]]
     offsets: dict[int, int]
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Loaded:
         """Built in batches, as it runs on the prefetch thread beside the worker's own."""
         packed: dict[Any, bytes] = {}
-        placement: dict[Any, int] = {}
-        for partition, (keys, values) in snapshot.partitions.items():
+        for keys, values in snapshot.partitions.values():
             for start in range(0, len(keys), LOAD_BATCH):
-                batch = keys[start : start + LOAD_BATCH]
-                packed.update(zip(batch, values[start : start + LOAD_BATCH], strict=True))
-                placement.update(dict.fromkeys(batch, partition))
-        return cls(packed, placement, snapshot.offsets)
+                end = start + LOAD_BATCH
+                packed.update(zip(keys[start:end], values[start:end], strict=True))
+        keys_by_partition = {partition: keys for partition, (keys, _) in snapshot.partitions.items()}
+        return cls(packed, keys_by_partition, snapshot.offsets)
 
 
 class PlacedTable(faust.Table):

@@ -77,8 +77,8 @@ def save(path: Path, snapshot: Snapshot) -> None:
 def take(path: Path) -> Snapshot | None:
     """The snapshot at ``path``, removed so it is never used twice; None if there is none usable."""
     try:
-        with path.open("rb") as source:
-            body = marshal.load(source)
+        # Read whole, then decoded: marshal.load on a file reads it a few bytes at a time.
+        body = marshal.loads(path.read_bytes())
     except FileNotFoundError:
         return None
     except (OSError, EOFError, ValueError, TypeError) as exc:

@@ -112,8 +112,42 @@ def test_a_large_snapshot_loads_in_batches_to_the_same_table(monkeypatch):
         **{f"E-{n}": n for n in range(7)},
         **dict.fromkeys(keys[7:], 7),
     }
-    assert loaded.placement == {**dict.fromkeys(keys[:7], 0), **dict.fromkeys(keys[7:], 1)}
+    assert loaded.keys == {0: keys[:7], 1: keys[7:]}
     assert loaded.offsets == {0: 9, 1: 4}
+
+
+def test_a_loaded_snapshot_is_placed_in_batches_while_the_worker_runs(tmp_path, monkeypatch):
+    """Keys are placed after the start, a batch per loop turn; saving or a rebalance meanwhile
+    still sees every key in its partition."""
+    monkeypatch.setattr(packed_store, "LOAD_BATCH", 2)
+    app = type("App", (), {})()
+    keep_snapshots(app, SnapshotPlace(tmp_path, lambda: "cluster"))
+    store = store_of(app)
+    for n in range(9):
+        store.data[f"E-{n}"] = {"at": n}
+        store.placed(f"E-{n}", n % 3, deleted=False)
+    store.save_snapshot({0, 1, 2})
+    restarted = store_of(app)
+
+    async def start_then_stop() -> tuple[int, int | None]:
+        restarted.persisted_offset(TP("t", 0))  # recovery begins: the snapshot is loaded
+        placed_at_start = len(restarted._key_partition)
+        restarted.data["E-9"] = {"at": 9}  # the first records come in meanwhile
+        restarted.placed("E-9", 0, deleted=False)
+        restarted.data.pop("E-3")
+        restarted.placed("E-3", 0, deleted=True)
+        await asyncio.sleep(0)
+        await restarted.on_recovery_completed({TP("t", 0), TP("t", 1)}, set())  # 2 went elsewhere
+        saved = restarted.save_snapshot({0, 1})  # a stop before every key is placed
+        while restarted._loaded_keys:
+            await asyncio.sleep(0)
+        return placed_at_start, saved
+
+    placed_at_start, saved = asyncio.run(start_then_stop())
+    assert placed_at_start == 2  # one batch: the rest while the worker runs
+    assert saved == 6  # E-0, E-6, E-9 of partition 0 and E-1, E-4, E-7 of partition 1
+    assert set(restarted.data) == {"E-0", "E-6", "E-9", "E-1", "E-4", "E-7"}
+    assert restarted._key_partition == {"E-0": 0, "E-6": 0, "E-9": 0, "E-1": 1, "E-4": 1, "E-7": 1}
 
 
 def test_after_a_rebalance_only_kept_partitions_read_on_from_where_they_were():
