@@ -42,6 +42,9 @@ _PLAIN, _COMPRESSED = b"m", b"z"
 # Keys a snapshot's loading puts into a dict at once: between two batches the worker's own thread
 # may run, as a batch holds the interpreter lock for about 10 ms.
 LOAD_BATCH = 20_000
+# Seconds after a snapshot's loading its keys begin to be placed (see PackedStore._loaded_keys):
+# by then the worker has started and placing them does not hold its start up.
+PLACE_AFTER_SECONDS = 10.0
 
 
 def pack(value: Any) -> bytes:
@@ -96,8 +99,9 @@ class PackedStore(Store):
         self._restored = False
         self._recovered = 0  # changelog records read since the last recovery ended
         # Keys a snapshot brought, by partition, until they are placed in ``_key_partition``:
-        # a batch at a time once the worker runs, as placing millions of processed ids took a
-        # start about a second. Keys written since are placed there already.
+        # a batch at a time once the worker runs, as placing millions of processed ids held a
+        # start up for most of a second. Keys written since are placed there already; saving
+        # and rebalancing read both.
         self._loaded_keys: dict[int, list[Any]] = {}
 
     # -- where each key is, as the table writes it (PlacedTable) and recovery reads it
@@ -182,7 +186,10 @@ class PackedStore(Store):
         else:  # millions of keys: taken over, not copied
             self.data.packed = loaded.packed
         self._loaded_keys = loaded.keys
-        self._place_loaded()
+        try:
+            asyncio.get_running_loop().call_later(PLACE_AFTER_SECONDS, self._place_loaded)
+        except RuntimeError:  # no worker running: place them now
+            self._place_loaded()
         self._offsets.update(loaded.offsets)
         log.info(
             "%s: %d keys loaded from its snapshot, offsets %s",

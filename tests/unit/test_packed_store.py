@@ -120,6 +120,7 @@ def test_a_loaded_snapshot_is_placed_in_batches_while_the_worker_runs(tmp_path, 
     """Keys are placed after the start, a batch per loop turn; saving or a rebalance meanwhile
     still sees every key in its partition."""
     monkeypatch.setattr(packed_store, "LOAD_BATCH", 2)
+    monkeypatch.setattr(packed_store, "PLACE_AFTER_SECONDS", 0)
     app = type("App", (), {})()
     keep_snapshots(app, SnapshotPlace(tmp_path, lambda: "cluster"))
     store = store_of(app)
@@ -144,7 +145,7 @@ def test_a_loaded_snapshot_is_placed_in_batches_while_the_worker_runs(tmp_path, 
         return placed_at_start, saved
 
     placed_at_start, saved = asyncio.run(start_then_stop())
-    assert placed_at_start == 2  # one batch: the rest while the worker runs
+    assert placed_at_start == 0  # placed while the worker runs
     assert saved == 6  # E-0, E-6, E-9 of partition 0 and E-1, E-4, E-7 of partition 1
     assert set(restarted.data) == {"E-0", "E-6", "E-9", "E-1", "E-4", "E-7"}
     assert restarted._key_partition == {"E-0": 0, "E-6": 0, "E-9": 0, "E-1": 1, "E-4": 1, "E-7": 1}
