@@ -101,7 +101,7 @@ class Purger:
         return len(gone)
 
     def purge(self, partitions: set[int] | None) -> int:
-        """A whole sweep at once (tools and tests); the number of entries removed."""
+        """A whole sweep at once; the number of entries removed."""
         self._sweep, self._next, self._swept_at = [], 0, None
         removed = self.step(partitions)
         while self._sweep:
