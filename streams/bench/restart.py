@@ -1,14 +1,15 @@
 """How long a worker takes to come back after many finished cases, against after a few.
 
 One worker (every department and the tracker, a consumer group of its own) finishes ``small``
-restaurant cases and is restarted (SIGTERM, then `onething run` again until faust says ready);
-then it finishes cases up to ``large`` and is restarted again. Restarting replays the worker's
-tables from their changelogs, so unbounded state shows as a ratio above one.
+restaurant cases and is restarted (SIGTERM, then `onething run` again until faust says ready)
+RESTARTS times; then it finishes cases up to ``large`` and is restarted as often again. State that
+a start must read in full (a changelog replayed, a snapshot loaded) shows as a ratio above one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import statistics
 import time
 import uuid
 
@@ -21,6 +22,9 @@ from streams.worker_process import WorkerProcess
 
 # "No more than after 1,000", with room for the noise of a shared 2-core machine.
 TARGET = Target("<=", 1.1)
+# Restarts timed at each scale; the median is the figure. One start alone moved by a second from
+# run to run here, as much as the difference measured.
+RESTARTS = 3
 
 
 def finish_cases(cluster: BenchCluster, count: int, *, seed: int, timeout: float) -> int:
@@ -49,28 +53,34 @@ def timed_restart(worker: WorkerProcess, *, timeout: float) -> float:
     return time.monotonic() - started
 
 
+def timed_restarts(worker: WorkerProcess, *, timeout: float) -> list[float]:
+    return [timed_restart(worker, timeout=timeout) for _ in range(RESTARTS)]
+
+
 def measure_restart(cluster: BenchCluster, *, small: int, large: int, timeout: float = 3600) -> Figure:
     if not 0 < small < large:
         raise ValueError(f"restart scale must be 0 < small < large, not {small} and {large}")
     worker = cluster.worker(app_id=f"bench-restart-{uuid.uuid4().hex[:8]}", name="restart")
     started = time.monotonic()
     finish_cases(cluster, small, seed=101, timeout=timeout)
-    after_small = timed_restart(worker, timeout=timeout)
+    after_small = timed_restarts(worker, timeout=timeout)
     filled = time.monotonic()
     finish_cases(cluster, large - small, seed=102, timeout=timeout)
     cases_per_s = (large - small) / (time.monotonic() - filled)
-    after_large = timed_restart(worker, timeout=timeout)
+    after_large = timed_restarts(worker, timeout=timeout)
     worker.stop()
     return Figure(
         "restart_seconds",
-        after_large,
-        after_small,
+        statistics.median(after_large),
+        statistics.median(after_small),
         TARGET,
-        unit=f"seconds from start to ready after {large:,} finished cases",
-        baseline_is=f"the same worker's restart after {small:,} finished cases",
+        unit=f"seconds from start to ready after {large:,} finished cases (median of {RESTARTS})",
+        baseline_is=f"the same worker's restarts after {small:,} finished cases",
         details={
             "large_cases": large,
             "small_cases": small,
+            "restarts_large": [round(s, 2) for s in after_large],
+            "restarts_small": [round(s, 2) for s in after_small],
             "fill_cases_per_s": cases_per_s,
             "seconds": time.monotonic() - started,
         },
