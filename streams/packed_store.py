@@ -39,8 +39,7 @@ log = logging.getLogger(__name__)
 # its per-call cost outweigh what it saves.
 COMPRESS_FROM = 256
 _PLAIN, _COMPRESSED = b"m", b"z"
-# Keys a snapshot's loading puts into a dict at once: between two batches the worker's own thread
-# may run, as a batch holds the interpreter lock for about 10 ms.
+# Keys placed at once (PackedStore._place_batch): about 10 ms of the worker's event loop.
 LOAD_BATCH = 20_000
 # Seconds after a snapshot's loading its keys begin to be placed (see PackedStore._loaded_keys):
 # by then the worker has started and placing them does not hold its start up.
@@ -237,12 +236,9 @@ class Loaded:
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Loaded:
-        """Built in batches, as it runs on the prefetch thread beside the worker's own."""
         packed: dict[Any, bytes] = {}
         for keys, values in snapshot.partitions.values():
-            for start in range(0, len(keys), LOAD_BATCH):
-                end = start + LOAD_BATCH
-                packed.update(zip(keys[start:end], values[start:end], strict=True))
+            packed.update(zip(keys, values, strict=True))
         keys_by_partition = {partition: keys for partition, (keys, _) in snapshot.partitions.items()}
         return cls(packed, keys_by_partition, snapshot.offsets)
 
@@ -255,11 +251,6 @@ class PlacedTable(faust.Table):
         if isinstance(self.data, PackedStore):
             self.data.placed(key, sent.message.partition, deleted=value is None)
         return sent
-
-
-def prefetch_snapshots(app: faust.App) -> None:
-    """Start reading the snapshots the tables of ``app`` will load (before the worker starts)."""
-    table_snapshot.prefetch(app, Loaded.of)
 
 
 def save_snapshots(app: faust.App) -> None:

@@ -43,7 +43,7 @@ from streams.gapless_consumer import GaplessConsumer
 from streams.handling import RELEASED, due_of, release
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
-from streams.packed_store import PACKED_STORE, PlacedTable, prefetch_snapshots, save_snapshots
+from streams.packed_store import PACKED_STORE, PlacedTable, save_snapshots
 from streams.pipeline import KeyedPipeline
 from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
@@ -393,7 +393,6 @@ def run_worker(
     """Block running the worker until SIGINT/SIGTERM; faust commits what it finished on the way out.
     A consumer group that never committed starts from ``start``."""
     app = create_app(connection, app_id=app_id)
-    prefetch_snapshots(app)  # read while the worker wires its agents and joins its group
     worker = Worker(app, connection)
     for department in departments:
         worker.add_department(department, pre_review=pre_review, seals=seals)

@@ -10,11 +10,6 @@ state a full replay would.
 A snapshot is used once: loading deletes it, so after a crash the worker replays from the start
 (what it held in memory then may be ahead of the changelog). It lives under the broker cluster's
 id, so a worker pointed at another cluster never loads it.
-
-Loading a large snapshot takes seconds (a week of processed event ids is millions of keys), so a
-starting worker reads its snapshots on a thread of their own while it connects, joins its group
-and creates its topics, which is mostly waiting; the tables take what was read when their
-recovery begins.
 """
 
 from __future__ import annotations
@@ -24,11 +19,9 @@ import logging
 import marshal
 import os
 import sys
-import threading
 import time
 import weakref
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -154,51 +147,22 @@ class SnapshotPlace:
         self.base, self._find_cluster = base, find_cluster
         self._resolved = False
         self._directory: Path | None = None
-        self._lock = threading.Lock()  # the prefetch thread and the worker's own both ask
-        # Set by prefetch: table name -> its snapshot as ``build`` made it, once read.
-        self._prefetched: Future[dict[str, Future[Any]]] | None = None
 
     def directory(self) -> Path | None:
-        with self._lock:
-            if not self._resolved:
-                self._resolved = True
-                try:
-                    cluster = self._find_cluster()
-                except Exception as exc:  # e.g. a principal not allowed to describe the cluster
-                    log.warning("cluster id unknown (%s): tables are not saved across restarts", exc)
-                else:
-                    self._directory = StateSlot(self.base / cluster).take()
-            return self._directory
-
-    def prefetch(self, build: Callable[[Snapshot], Any]) -> None:
-        """Start reading every snapshot in the directory on a thread, each made ready by ``build``."""
-        self._prefetched = Future()
-        threading.Thread(target=self._read_all, args=(build,), name="snapshot-prefetch", daemon=True).start()
-
-    def _read_all(self, build: Callable[[Snapshot], Any]) -> None:
-        assert self._prefetched is not None
-        try:
-            directory = self.directory()
-            paths = sorted(directory.glob(f"*{SUFFIX}")) if directory is not None else []
-            reads: list[tuple[Path, Future[Any]]] = [(path, Future()) for path in paths]
-        except BaseException as exc:
-            self._prefetched.set_exception(exc)
-            return
-        self._prefetched.set_result({path.name.removesuffix(SUFFIX): read for path, read in reads})
-        for path, read in reads:
+        if not self._resolved:
+            self._resolved = True
             try:
-                snapshot = take(path)
-                read.set_result(None if snapshot is None else build(snapshot))
-            except BaseException as exc:
-                read.set_exception(exc)
+                cluster = self._find_cluster()
+            except Exception as exc:  # e.g. a principal not allowed to describe the cluster
+                log.warning("cluster id unknown (%s): tables are not saved across restarts", exc)
+            else:
+                self._directory = StateSlot(self.base / cluster).take()
+        return self._directory
 
     def load(self, table: str, build: Callable[[Snapshot], Loaded]) -> Loaded | None:
-        """``table``'s snapshot made ready by ``build`` (the prefetch's, if one ran), removed so it
-        is never used twice; None if there is none usable."""
+        """``table``'s snapshot made ready by ``build``, removed so it is never used twice; None
+        if there is none usable."""
         try:
-            if self._prefetched is not None:
-                read = self._prefetched.result().pop(table, None)  # handed out once
-                return None if read is None else read.result()
             directory = self.directory()
             snapshot = None if directory is None else take(directory / f"{table}{SUFFIX}")
             return None if snapshot is None else build(snapshot)
@@ -218,12 +182,6 @@ def keep_snapshots(app: Any, place: SnapshotPlace) -> None:
 def snapshot_directory(app: Any) -> Path | None:
     place = _PLACES.get(app)
     return place.directory() if place is not None else None
-
-
-def prefetch(app: Any, build: Callable[[Snapshot], Any]) -> None:
-    """Start reading ``app``'s snapshots now, for its tables to load when their recovery begins."""
-    if (place := _PLACES.get(app)) is not None:
-        place.prefetch(build)
 
 
 def load(app: Any, table: str, build: Callable[[Snapshot], Loaded]) -> Loaded | None:

@@ -7,7 +7,6 @@ import json
 import marshal
 
 import faust.stores
-import pytest
 from faust.types import TP
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,7 +19,6 @@ from streams.packed_store import (
     PackedMapping,
     PackedStore,
     pack,
-    prefetch_snapshots,
     unpack,
 )
 from streams.table_snapshot import Snapshot, SnapshotPlace, keep_snapshots
@@ -75,8 +73,7 @@ def store_of(app) -> PackedStore:
     return PackedStore(url=PACKED_STORE, app=app, table=None, table_name="cases")
 
 
-@pytest.mark.parametrize("prefetched", [False, True], ids=["read-at-recovery", "prefetched"])
-def test_a_store_saves_its_partitions_and_the_next_one_reads_on_from_their_offsets(tmp_path, prefetched):
+def test_a_store_saves_its_partitions_and_the_next_one_reads_on_from_their_offsets(tmp_path):
     app = type("App", (), {})()
     keep_snapshots(app, SnapshotPlace(tmp_path, lambda: "cluster"))
     store = store_of(app)
@@ -88,8 +85,6 @@ def test_a_store_saves_its_partitions_and_the_next_one_reads_on_from_their_offse
     store.placed("C-3", 2, deleted=True)
     assert store.save_snapshot({0, 2}) == 2  # partition 1 went to another worker
 
-    if prefetched:  # as a starting worker does, before its tables exist
-        prefetch_snapshots(app)
     restarted = store_of(app)
     assert restarted.persisted_offset(TP("onething-cases-changelog", 0)) == 10
     assert restarted.persisted_offset(TP("onething-cases-changelog", 2)) == 13
@@ -102,8 +97,7 @@ def test_a_store_saves_its_partitions_and_the_next_one_reads_on_from_their_offse
     assert store_of(app).persisted_offset(TP("onething-cases-changelog", 0)) is None  # used once
 
 
-def test_a_large_snapshot_loads_in_batches_to_the_same_table(monkeypatch):
-    monkeypatch.setattr(packed_store, "LOAD_BATCH", 3)
+def test_a_snapshot_loads_as_one_table_with_its_keys_by_partition():
     keys = [f"E-{n}" for n in range(10)]
     columns = {0: (keys[:7], [pack(n) for n in range(7)]), 1: (keys[7:], [pack(7)] * 3)}
     snapshot = Snapshot({0: 9, 1: 4}, columns)

@@ -69,19 +69,6 @@ def test_snapshots_live_under_the_cluster_id_and_nowhere_when_it_cannot_be_named
     assert table_snapshot.snapshot_directory(object.__new__(type("App", (), {}))) is None
 
 
-def test_a_prefetch_reads_every_snapshot_once_and_the_tables_take_what_it_read(tmp_path: Path):
-    place = SnapshotPlace(tmp_path, lambda: "cluster-a")
-    directory = place.directory()
-    assert directory is not None
-    table_snapshot.save(directory / "cases.snapshot", sample())
-    table_snapshot.save(directory / "tracker-processed.snapshot", Snapshot({1: 3}, {1: (["E-1"], [b"m"])}))
-    place.prefetch(len)  # what a store makes of it: here, its number of keys
-    assert place.load("cases", len) == 2
-    assert place.load("tracker-processed", len) == 1
-    assert place.load("issues", len) is None  # no snapshot saved for it
-    assert not list(directory.glob("*.snapshot"))  # each used once
-
-
 def test_a_snapshot_that_cannot_be_loaded_means_a_replay_not_a_failed_start(tmp_path: Path, caplog):
     place = SnapshotPlace(tmp_path, lambda: "cluster-a")
     directory = place.directory()
@@ -91,7 +78,18 @@ def test_a_snapshot_that_cannot_be_loaded_means_a_replay_not_a_failed_start(tmp_
     def broken(snapshot: Snapshot) -> int:
         raise MemoryError("no room for it")
 
-    place.prefetch(broken)
     assert place.load("cases", broken) is None
     assert "cases: could not load its snapshot; replaying the changelog" in caplog.text
     assert not (directory / "cases.snapshot").exists()  # read again would fail again
+
+
+def test_a_table_loads_its_own_snapshot_once(tmp_path: Path):
+    place = SnapshotPlace(tmp_path, lambda: "cluster-a")
+    directory = place.directory()
+    assert directory is not None
+    table_snapshot.save(directory / "cases.snapshot", sample())
+    table_snapshot.save(directory / "tracker-processed.snapshot", Snapshot({1: 3}, {1: (["E-1"], [b"m"])}))
+    assert place.load("cases", len) == 2  # what a store makes of it: here, its number of keys
+    assert place.load("cases", len) is None  # used once
+    assert place.load("issues", len) is None  # no snapshot saved for it
+    assert place.load("tracker-processed", len) == 1
