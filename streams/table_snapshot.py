@@ -34,7 +34,7 @@ SUFFIX = ".snapshot"
 # delete.retention.ms); reading on from an older snapshot could miss one, so it is not used.
 MAX_AGE_SECONDS = 12 * 3600
 _HELD: set[StateSlot] = set()
-Loaded = TypeVar("Loaded")
+Built = TypeVar("Built")  # what a table makes of its snapshot
 
 
 @dataclass
@@ -159,7 +159,7 @@ class SnapshotPlace:
                 self._directory = StateSlot(self.base / cluster).take()
         return self._directory
 
-    def load(self, table: str, build: Callable[[Snapshot], Loaded]) -> Loaded | None:
+    def load(self, table: str, build: Callable[[Snapshot], Built]) -> Built | None:
         """``table``'s snapshot made ready by ``build``, removed so it is never used twice; None
         if there is none usable."""
         try:
@@ -184,7 +184,7 @@ def snapshot_directory(app: Any) -> Path | None:
     return place.directory() if place is not None else None
 
 
-def load(app: Any, table: str, build: Callable[[Snapshot], Loaded]) -> Loaded | None:
+def load(app: Any, table: str, build: Callable[[Snapshot], Built]) -> Built | None:
     """The snapshot of ``app``'s ``table`` made ready by ``build``; None if there is none."""
     place = _PLACES.get(app)
     return None if place is None else place.load(table, build)
