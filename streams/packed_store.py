@@ -31,6 +31,7 @@ from faust.stores.memory import Store
 from faust.types import TP, EventT
 
 from streams import table_snapshot
+from streams.frozen_ids import NO_FROZEN, Frozen
 from streams.table_snapshot import Snapshot
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,17 @@ class PackedStore(Store):
         path = self.snapshot_path()
         if path is None:
             return None
+        snapshot = self.snapshot(partitions)
+        table_snapshot.save(path, snapshot)
+        return len(snapshot)
+
+    def snapshot(self, partitions: set[int]) -> Snapshot:
+        """The state of ``partitions`` as a snapshot holds it."""
+        offsets = {p: o for p, o in self._offsets.items() if p in partitions}
+        return Snapshot(offsets, self._columns(partitions))
+
+    def _columns(self, partitions: set[int]) -> dict[int, tuple[list[Any], list[bytes]]]:
+        """Keys and packed values of ``partitions``, by partition."""
         grouped: dict[int, tuple[list[Any], list[bytes]]] = {p: ([], []) for p in partitions}
         packed, placed = self.data.packed, self._key_partition
         for partition, keys in self._loaded_keys.items():
@@ -171,31 +183,28 @@ class PackedStore(Store):
             if (columns := grouped.get(partition)) is not None and (value := packed.get(key)) is not None:
                 columns[0].append(key)
                 columns[1].append(value)
-        snapshot = Snapshot({p: o for p, o in self._offsets.items() if p in partitions}, grouped)
-        table_snapshot.save(path, snapshot)
-        return len(snapshot)
+        return grouped
 
     def _restore(self) -> None:
         self._restored = True
         loaded = table_snapshot.load(self.app, self.table_name, Loaded.of)
-        if loaded is None:
-            return
+        if loaded is not None:
+            self._take_over(loaded)
+            name, keys = self.table_name, len(self.data)
+            log.info("%s: %d keys loaded from its snapshot, offsets %s", name, keys, loaded.offsets)
+
+    def _take_over(self, loaded: Loaded) -> None:
         if self.data.packed:  # never so far: a store is restored before its first record
             self.data.packed.update(loaded.packed)
         else:  # millions of keys: taken over, not copied
             self.data.packed = loaded.packed
         self._loaded_keys = loaded.keys
-        try:
-            asyncio.get_running_loop().call_later(PLACE_AFTER_SECONDS, self._place_loaded)
-        except RuntimeError:  # no worker running: place them now
-            self._place_loaded()
+        if self._loaded_keys:
+            try:
+                asyncio.get_running_loop().call_later(PLACE_AFTER_SECONDS, self._place_loaded)
+            except RuntimeError:  # no worker running: place them now
+                self._place_loaded()
         self._offsets.update(loaded.offsets)
-        log.info(
-            "%s: %d keys loaded from its snapshot, offsets %s",
-            self.table_name,
-            len(loaded.packed),
-            loaded.offsets,
-        )
 
     def _place_loaded(self) -> None:
         """Place a batch of the snapshot's keys, the next batch after whatever else the worker has
@@ -233,6 +242,7 @@ class Loaded:
     packed: dict[Any, bytes]
     keys: dict[int, list[Any]]
     offsets: dict[int, int]
+    frozen: Frozen = NO_FROZEN  # event ids as records (streams/id_store.py)
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> Loaded:
@@ -240,7 +250,7 @@ class Loaded:
         for keys, values in snapshot.partitions.values():
             packed.update(zip(keys, values, strict=True))
         keys_by_partition = {partition: keys for partition, (keys, _) in snapshot.partitions.items()}
-        return cls(packed, keys_by_partition, snapshot.offsets)
+        return cls(packed, keys_by_partition, snapshot.offsets, snapshot.frozen)
 
 
 class PlacedTable(faust.Table):

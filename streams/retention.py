@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from streams.envelope import now_millis  # real time, not the platform clock
+from streams.frozen_ids import FrozenIds, id_text
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,16 @@ def expired(
             yield key, value[PARTITION]
 
 
+@runtime_checkable
+class HoldsFrozenIds(Protocol):
+    """A store holding part of its entries as frozen ids (streams/id_store.py)."""
+
+    @property
+    def frozen_ids(self) -> FrozenIds: ...
+
+    def recent_keys(self) -> list[Any]: ...
+
+
 class Purger:
     """Deletes expired entries of one faust table, tombstones included, outside any agent.
 
@@ -69,11 +80,15 @@ class Purger:
         self.step_entries = step_entries
         self._sweep: list[Any] = []  # keys of the sweep in progress
         self._next = 0  # where in them the next step begins
+        self._frozen_next = self._frozen_end = 0  # the same over frozen ids, by index
         self._swept_at: int | None = None  # when the last sweep started
+
+    def _sweeping(self) -> bool:
+        return self._next < len(self._sweep) or self._frozen_next < self._frozen_end
 
     def due(self) -> bool:
         """Whether a step has anything to do: a sweep goes on, or the next one is due."""
-        if self._next < len(self._sweep) or self._swept_at is None:
+        if self._sweeping() or self._swept_at is None:
             return True
         return now_millis() - self._swept_at >= self.period_millis
 
@@ -82,28 +97,47 @@ class Purger:
         if not self.due():
             return 0
         now = now_millis()
-        if self._next >= len(self._sweep):
+        data = self.table.data
+        frozen = data.frozen_ids if isinstance(data, HoldsFrozenIds) else None
+        if not self._sweeping():
             self._swept_at = now
-            self._sweep, self._next = list(self.table.data.keys()), 0
+            self._sweep, self._next = (list(data.keys()) if frozen is None else data.recent_keys()), 0
+            self._frozen_next, self._frozen_end = 0, (0 if frozen is None else frozen.span)
         batch = self._sweep[self._next : self._next + self.step_entries]
         self._next += len(batch)
         if self._next >= len(self._sweep):
             self._sweep, self._next = [], 0  # done: let the keys go
-        data = self.table.data
+        cutoff = now - self.retention_millis
         present = ((key, value) for key in batch if (value := data.get(key)) is not None)
-        gone = list(expired(present, now - self.retention_millis, partitions))
-        for key, partition in gone:
+        gone = list(expired(present, cutoff, partitions))
+        for key, _ in gone:
             data.pop(key, None)
+        if frozen is not None and (budget := self.step_entries - len(batch)) > 0:
+            gone += self._expire_frozen(frozen, cutoff, partitions, budget)
+        for key, partition in gone:
             # The tombstone lets compaction drop the key, so a recovering worker never reads it.
             self.table.send_changelog(partition, key, None, value_serializer="raw")
         if gone:
             log.info("%s: %d entries past their retention removed", self.table.name, len(gone))
         return len(gone)
 
+    def _expire_frozen(
+        self, frozen: FrozenIds, cutoff: int, partitions: set[int] | None, budget: int
+    ) -> list[tuple[str, int]]:
+        stop = min(self._frozen_next + budget, self._frozen_end)
+        gone = []
+        for index, raw, at, partition in list(frozen.entries(self._frozen_next, stop)):
+            if at < cutoff and (partitions is None or partition in partitions):
+                frozen.remove(index)
+                gone.append((id_text(raw), partition))
+        self._frozen_next = stop
+        return gone
+
     def purge(self, partitions: set[int] | None) -> int:
         """A whole sweep at once; the number of entries removed."""
         self._sweep, self._next, self._swept_at = [], 0, None
+        self._frozen_next = self._frozen_end = 0
         removed = self.step(partitions)
-        while self._sweep:
+        while self._sweeping():
             removed += self.step(partitions)
         return removed

@@ -41,6 +41,7 @@ from streams.events import Event
 from streams.flows import FlowMap
 from streams.gapless_consumer import GaplessConsumer
 from streams.handling import RELEASED, due_of, release
+from streams.id_store import ID_STORE
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
 from streams.packed_store import PACKED_STORE, PlacedTable, save_snapshots
@@ -284,7 +285,7 @@ class Worker:
         expect = expect or Expectation.of(self.connection.catalog, topics)
         source = self.app.topic(*topics, key_serializer="raw", value_serializer="raw")
         # Event ids this agent finished: outputs acknowledged and state written.
-        processed = self.app.Table(f"{name}-processed", schema=TABLE_SCHEMA)
+        processed = self.app.Table(f"{name}-processed", schema=TABLE_SCHEMA, store=ID_STORE)
         self.add_purge(processed)
         records = RecordProcessor(
             name, codec, expect, handle, processed=processed, producer=self.app.producer, clock=self.clock

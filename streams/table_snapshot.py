@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from streams.frozen_ids import NO_FROZEN, RECORD, Frozen
+
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 SUFFIX = ".snapshot"
 # Compacted changelogs drop a deletion's tombstone a day after it was written (Kafka's
 # delete.retention.ms); reading on from an older snapshot could miss one, so it is not used.
@@ -44,9 +46,11 @@ class Snapshot:
     # grouped by partition rather than a partition per key, which would double what a start reads,
     # and as two lists, which marshal reads several times faster than a dict.
     partitions: dict[int, tuple[list[Any], list[bytes]]]
+    # Event ids as sorted fixed-size records (streams/frozen_ids.py), where the table holds them.
+    frozen: Frozen = NO_FROZEN
 
     def __len__(self) -> int:
-        return sum(len(keys) for keys, _ in self.partitions.values())
+        return sum(len(keys) for keys, _ in self.partitions.values()) + len(self.frozen[1]) // RECORD.size
 
 
 def save(path: Path, snapshot: Snapshot) -> None:
@@ -58,6 +62,7 @@ def save(path: Path, snapshot: Snapshot) -> None:
         "saved_at": time.time(),
         "offsets": snapshot.offsets,
         "partitions": snapshot.partitions,
+        "frozen": snapshot.frozen,
     }
     partial = path.with_suffix(".partial")
     with partial.open("wb") as out:
@@ -88,7 +93,7 @@ def take(path: Path) -> Snapshot | None:
             "%s: snapshot older than %d hours; replaying the changelog", path, MAX_AGE_SECONDS // 3600
         )
         return None
-    return Snapshot(body["offsets"], body["partitions"])
+    return Snapshot(body["offsets"], body["partitions"], body.get("frozen", NO_FROZEN))
 
 
 class StateSlot:
