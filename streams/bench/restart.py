@@ -9,9 +9,12 @@ a start must read in full (a changelog replayed, a snapshot loaded) shows as a r
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import time
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
 from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
@@ -45,42 +48,72 @@ def finish_cases(cluster: BenchCluster, count: int, *, seed: int, timeout: float
     return done
 
 
-def timed_restart(worker: WorkerProcess, *, timeout: float) -> float:
+@dataclass(frozen=True)
+class Restart:
+    seconds: float  # start to ready, wall clock
+    worker_cpu: float | None  # CPU the worker used to get there
+    broker_cpu: float | None  # CPU the local broker used meanwhile (None with a given broker)
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User and system CPU time a running process has used, where /proc tells it."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_restart(worker: WorkerProcess, *, broker_pid: int | None, timeout: float) -> Restart:
     worker.stop()
+    broker_before = cpu_seconds(broker_pid)
     started = time.monotonic()
     worker.start()
     worker.wait_ready(timeout=timeout)
-    return time.monotonic() - started
+    seconds = time.monotonic() - started
+    broker_after = cpu_seconds(broker_pid)
+    broker = None if broker_before is None or broker_after is None else broker_after - broker_before
+    return Restart(seconds, cpu_seconds(worker.pid), broker)
 
 
-def timed_restarts(worker: WorkerProcess, *, timeout: float) -> list[float]:
-    return [timed_restart(worker, timeout=timeout) for _ in range(RESTARTS)]
+def timed_restarts(worker: WorkerProcess, *, broker_pid: int | None, timeout: float) -> list[Restart]:
+    return [timed_restart(worker, broker_pid=broker_pid, timeout=timeout) for _ in range(RESTARTS)]
+
+
+def _rounded(values: list[float | None]) -> list[float | None]:
+    return [None if v is None else round(v, 2) for v in values]
 
 
 def measure_restart(cluster: BenchCluster, *, small: int, large: int, timeout: float = 3600) -> Figure:
     if not 0 < small < large:
         raise ValueError(f"restart scale must be 0 < small < large, not {small} and {large}")
     worker = cluster.worker(app_id=f"bench-restart-{uuid.uuid4().hex[:8]}", name="restart")
+    broker_pid = cluster.broker.status().pid if cluster.broker is not None else None
     started = time.monotonic()
     finish_cases(cluster, small, seed=101, timeout=timeout)
-    after_small = timed_restarts(worker, timeout=timeout)
+    after_small = timed_restarts(worker, broker_pid=broker_pid, timeout=timeout)
     filled = time.monotonic()
     finish_cases(cluster, large - small, seed=102, timeout=timeout)
     cases_per_s = (large - small) / (time.monotonic() - filled)
-    after_large = timed_restarts(worker, timeout=timeout)
+    after_large = timed_restarts(worker, broker_pid=broker_pid, timeout=timeout)
     worker.stop()
     return Figure(
         "restart_seconds",
-        statistics.median(after_large),
-        statistics.median(after_small),
+        statistics.median(r.seconds for r in after_large),
+        statistics.median(r.seconds for r in after_small),
         TARGET,
         unit=f"seconds from start to ready after {large:,} finished cases (median of {RESTARTS})",
         baseline_is=f"the same worker's restarts after {small:,} finished cases",
         details={
             "large_cases": large,
             "small_cases": small,
-            "restarts_large": [round(s, 2) for s in after_large],
-            "restarts_small": [round(s, 2) for s in after_small],
+            "restarts_large": _rounded([r.seconds for r in after_large]),
+            "restarts_small": _rounded([r.seconds for r in after_small]),
+            # Where a start's time went: the worker's own CPU, and the broker's beside it.
+            "worker_cpu_large": _rounded([r.worker_cpu for r in after_large]),
+            "worker_cpu_small": _rounded([r.worker_cpu for r in after_small]),
+            "broker_cpu_large": _rounded([r.broker_cpu for r in after_large]),
+            "broker_cpu_small": _rounded([r.broker_cpu for r in after_small]),
             "fill_cases_per_s": cases_per_s,
             "seconds": time.monotonic() - started,
         },
