@@ -12,12 +12,20 @@ again (5 to 80 records of 500 cases after a kill -9; single records when a secon
 Here the commit moves only over a run of acknowledged offsets that starts exactly at the committed
 one. If a record never comes back, the commit waits, and the stall watch restarts the worker, which
 reads again from the commit.
+
+And records are fetched only for the partitions faust takes records from at that moment: faust
+handed its live set of them to the consumer thread, and when the worker's recovery emptied it in
+between (pausing the changelogs it had read), aiokafka took the empty set for "every partition" and
+returned records of partitions still paused, which faust dropped after they counted as read. A
+partition never committed is not sought back after recovery, so a worker restarted after a kill -9
+skipped such records until the stall watch restarted it again.
 """
 
 from __future__ import annotations
 
 import logging
 
+from faust.transport.consumer import RecordMap
 from faust.transport.drivers.aiokafka import Consumer
 from faust.types import TP
 
@@ -25,6 +33,12 @@ log = logging.getLogger(__name__)
 
 
 class GaplessConsumer(Consumer):
+    async def _getmany(self, active_partitions: set[TP] | None, timeout: float) -> RecordMap:
+        if active_partitions is None:  # a client-only app: every partition
+            return await super()._getmany(None, timeout)
+        # A copy, taken before anything else runs: the set faust checked is not empty.
+        return await super()._getmany(set(active_partitions), timeout)
+
     async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
         log.warning(
             "%s[%d]: offsets %d..%d were not read in order; not committing past them",

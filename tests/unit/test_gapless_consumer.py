@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from types import SimpleNamespace
 
@@ -50,3 +51,27 @@ async def test_a_jump_in_the_offsets_read_is_not_taken_for_processed_records() -
     assert state._gap == {}
     state._acked[PARTITION].extend([62, 63])
     assert new_offset(state) is None
+
+
+class ConsumerThread:
+    """faust's consumer thread, which reads the partitions it is given only when it gets to it."""
+
+    def __init__(self) -> None:
+        self.asked: list[set[TP]] = []
+
+    async def getmany(self, partitions: set[TP], timeout: float) -> dict:
+        await asyncio.sleep(0)  # the other thread's turn comes later
+        self.asked.append(set(partitions))
+        return {}
+
+
+async def test_records_are_fetched_for_the_partitions_active_when_asked_not_when_fetched() -> None:
+    fetching = object.__new__(GaplessConsumer)
+    fetching._thread = thread = ConsumerThread()
+    active = {PARTITION}  # faust's live set: the changelogs a recovery reads
+    fetch = asyncio.create_task(fetching._getmany(active, 1.0))
+    await asyncio.sleep(0)
+    active.clear()  # the recovery is done and pauses them, while the thread has not read the set
+    await fetch
+    # aiokafka takes an empty set for every partition, those faust dropped included
+    assert thread.asked == [{PARTITION}]
