@@ -23,7 +23,8 @@ from streams.packed_store import Loaded, PackedMapping, PackedStore, pack, unpac
 from streams.retention import PARTITION, STAMP, stamped
 from streams.table_snapshot import Snapshot
 
-ID_STORE = "ids://"
+# With a host: faust takes a table's store URL only if it is true, and yarl's URL("ids://") is not.
+ID_STORE = "ids://memory"
 # Marks a dict value that is a frozen record, not a packed value (streams/packed_store.py).
 _RECORD = b"r"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 import time
 from collections import Counter
@@ -10,6 +11,8 @@ import pytest
 
 from streams.demo import restaurant_application
 from streams.eventlog import EventLog
+from streams.frozen_ids import RECORD
+from streams.table_snapshot import SUFFIX
 from tests.faults.ledger import committed, log_ends
 from tests.integration.test_restaurant_flow import EVERY_MATERIAL, outcome, submit
 
@@ -66,6 +69,10 @@ def test_a_clean_restart_reads_the_tables_from_where_they_stopped(desk, event_lo
     ends_before = {table: sum(log_ends(settings, topic).values()) for table, topic in CHANGELOGS.items()}
 
     worker.stop()  # SIGTERM: each table saves what it holds
+    # Processed ids are saved as records (streams/id_store.py), none of them as a key of its own.
+    processed = saved_snapshot(settings, "tracker-processed")
+    assert len(processed["frozen"][1]) >= RECORD.size
+    assert not any(keys for keys, _ in processed["partitions"].values())
     since = worker.log_path.stat().st_size
     worker.start()
     worker.wait_ready()
@@ -89,6 +96,13 @@ def test_a_clean_restart_reads_the_tables_from_where_they_stopped(desk, event_lo
     events = event_log.events(record.event.case_id)
     assert [e.event_id for e in events if e.type == first.type] == [first.event_id]
     assert outcome(event_log, submit(desk, "快照后餐馆", 90.0).case_id).type == "CaseCompleted"
+
+
+def saved_snapshot(settings, table: str) -> dict:
+    """What the worker saved for ``table``, read without using it up."""
+    saved = settings.state_dir.glob(f"onething/*/worker-*/{table}{SUFFIX}")
+    path = max(saved, key=lambda p: p.stat().st_mtime)  # the session worker's, just written
+    return marshal.loads(path.read_bytes())
 
 
 PARTITIONS = 3  # a partition's last record may be read again: faust starts at the saved offset

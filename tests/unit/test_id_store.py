@@ -13,7 +13,9 @@ from faust.types import TP
 
 from streams.frozen_ids import RECORD, FrozenIds, id_bytes, id_text
 from streams.id_store import ID_STORE, IdStore
+from streams.packed_store import PACKED_STORE, PackedStore, PlacedTable
 from streams.retention import Purger, stamped
+from streams.runtime import TABLE_SCHEMA
 from streams.table_snapshot import SnapshotPlace, keep_snapshots
 
 
@@ -30,6 +32,12 @@ def test_only_a_uuid_in_its_canonical_text_is_held_as_bytes():
 
 def test_faust_finds_the_store_by_its_url():
     assert faust.stores.by_url(ID_STORE) is IdStore
+
+
+def test_a_processed_table_gets_the_store_not_the_apps_default():
+    app = faust.App("stores", broker="kafka://localhost:1", store=PACKED_STORE, Table=PlacedTable)
+    assert isinstance(app.Table("t-processed", schema=TABLE_SCHEMA, store=ID_STORE).data, IdStore)
+    assert type(app.Table("cases", schema=TABLE_SCHEMA).data) is PackedStore
 
 
 def store_of(app) -> IdStore:
