@@ -1,4 +1,4 @@
-"""The store of an agent's processed event ids (``store="ids://"``).
+"""The store of an agent's processed event ids (``store=ID_STORE``, ``ids://memory``).
 
 It is the packed store (streams/packed_store.py) with one difference: the ids a snapshot brought
 stay in one sorted bytes object (streams/frozen_ids.py) instead of a dict. After 100,000 cases a
