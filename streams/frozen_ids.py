@@ -90,13 +90,6 @@ class FrozenIds:
         self._removed = bytearray(self._count)
         self.live = self._count  # entries not removed
 
-    @classmethod
-    def of(cls, entries: Iterable[tuple[bytes, int, int]]) -> FrozenIds:
-        """Records of (id bytes, stamp, partition) entries, in any order, each id once."""
-        entries = list(entries)
-        records = sorted(RECORD.pack(*entry) for entry in entries)
-        return cls(b"".join(records), {partition for _, _, partition in entries})
-
     def dump(self, partitions: set[int], more: list[bytes]) -> Frozen:
         """The live entries of ``partitions`` and ``more`` records (of ``partitions``), as a
         snapshot keeps them."""
@@ -129,8 +122,7 @@ class FrozenIds:
 
     def entry(self, index: int) -> tuple[bytes, int, int]:
         """(id bytes, stamp, partition) of the entry at ``index``."""
-        raw, stamp, partition = RECORD.unpack_from(self.records, index * RECORD.size)
-        return raw, stamp, partition
+        return RECORD.unpack_from(self.records, index * RECORD.size)
 
     def remove(self, index: int) -> None:
         if not self._removed[index]:

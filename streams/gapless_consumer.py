@@ -34,10 +34,10 @@ log = logging.getLogger(__name__)
 
 class GaplessConsumer(Consumer):
     async def _getmany(self, active_partitions: set[TP] | None, timeout: float) -> RecordMap:
-        if active_partitions is None:  # a client-only app: every partition
-            return await super()._getmany(None, timeout)
-        # A copy, taken before anything else runs: the set faust checked is not empty.
-        return await super()._getmany(set(active_partitions), timeout)
+        # A copy, taken before anything else runs: the set faust checked is not empty. (None, for
+        # a client-only app, means every partition.)
+        partitions = None if active_partitions is None else set(active_partitions)
+        return await super()._getmany(partitions, timeout)
 
     async def _add_gap(self, tp: TP, offset_from: int, offset_to: int) -> None:
         log.warning(

@@ -55,9 +55,10 @@ class IdMapping(PackedMapping):
         return stamped({}, partition, at=at)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        record = as_record(key, value)
+        raw = id_bytes(key)  # once per write: the record and the frozen lookup both need it
+        record = None if raw is None else as_record(raw, value)
         self.packed[key] = pack(value) if record is None else _RECORD + record
-        if (index := self._frozen_index(key)) is not None:
+        if raw is not None and (index := self.frozen.find(raw)) is not None:
             self.frozen.remove(index)  # the dict's entry is the one now
 
     def __delitem__(self, key: Any) -> None:
@@ -121,9 +122,9 @@ class IdStore(PackedStore):
         self.data.frozen.keep_partitions({tp.partition for tp in active_tps})
 
 
-def as_record(key: Any, value: Any) -> bytes | None:
-    """The frozen record of an entry, if one can hold all of it: a UUID's bare stamp."""
-    if not isinstance(value, dict) or value.keys() != {STAMP, PARTITION} or (raw := id_bytes(key)) is None:
+def as_record(raw: bytes, value: Any) -> bytes | None:
+    """The frozen record of the id ``raw``'s value, if one can hold all of it: a bare stamp."""
+    if not isinstance(value, dict) or value.keys() != {STAMP, PARTITION}:
         return None
     at, partition = value[STAMP], value[PARTITION]
     if type(at) is not int or type(partition) is not int or not 0 <= at < 2**63 or not 0 <= partition < 2**31:

@@ -126,7 +126,7 @@ class Purger:
     ) -> list[tuple[str, int]]:
         stop = min(self._frozen_next + budget, self._frozen_end)
         gone = []
-        for index, raw, at, partition in list(frozen.entries(self._frozen_next, stop)):
+        for index, raw, at, partition in frozen.entries(self._frozen_next, stop):  # removing is a mark
             if at < cutoff and (partitions is None or partition in partitions):
                 frozen.remove(index)
                 gone.append((id_text(raw), partition))

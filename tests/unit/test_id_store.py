@@ -155,9 +155,14 @@ def test_frozen_ids_past_the_retention_expire_in_bounded_steps_with_their_tombst
     )
 
 
+def frozen_of(entries) -> FrozenIds:
+    """Records of (id bytes, stamp, partition) entries, in any order, as a snapshot brings them."""
+    return FrozenIds.load(FrozenIds().dump(set(), [RECORD.pack(*entry) for entry in entries]))
+
+
 def test_a_frozen_set_finds_each_id_and_nothing_else():
     keys = ids(1_000)
-    frozen = FrozenIds.of((id_bytes(key), n, n % 4) for n, key in enumerate(keys))
+    frozen = frozen_of((id_bytes(key), n, n % 4) for n, key in enumerate(keys))
     assert all(
         frozen.entry(frozen.find(id_bytes(key))) == (id_bytes(key), n, n % 4) for n, key in enumerate(keys)
     )
@@ -170,7 +175,7 @@ def test_a_frozen_set_finds_each_id_and_nothing_else():
 
 def test_records_saved_again_are_the_live_ones_and_the_new_ones_in_order():
     keys, newer = ids(50), ids(20, seed=6)
-    frozen = FrozenIds.of((id_bytes(key), n, n % 2) for n, key in enumerate(keys))
+    frozen = frozen_of((id_bytes(key), n, n % 2) for n, key in enumerate(keys))
     more = [RECORD.pack(id_bytes(key), 100 + n, 2) for n, key in enumerate(newer)]
     partitions, records = frozen.dump({0, 1, 2}, list(more))  # nothing removed: taken whole
     again = FrozenIds.load((partitions, records))
