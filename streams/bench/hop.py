@@ -16,11 +16,13 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from random import Random
 
 from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
+from streams.bench.cpu import cpu_seconds
 from streams.bench.figures import Figure, Target
 from streams.bench.raw_hop import READY, SOURCE, TARGET
 from streams.bench.restaurant import application
@@ -82,11 +84,13 @@ def platform_rate(
     worker = cluster.worker("--departments", DEPARTMENT, "--no-tracker", app_id=app_id)
     records = applications(cluster, events)
     try:
+        before = cpu_seconds(worker.pid)
         with sampling(worker.pid, profile):
             rate, _ = _rate_through(cluster, hop_outputs(cluster), records, timeout)
+        used = _used(before, cpu_seconds(worker.pid))
     finally:
         worker.stop()
-    return rate
+    return Side(rate, used, events)
 
 
 @contextlib.contextmanager
@@ -111,7 +115,24 @@ def sampling(pid: int | None, output: Path | None) -> Iterator[None]:
             recorder.kill()
 
 
-def raw_rate(cluster: BenchCluster, events: int, *, timeout: float) -> float:
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side's run: its rate, and the CPU its process used while the records went through."""
+
+    events_per_s: float
+    cpu_seconds: float | None
+    events: int
+
+    @property
+    def cpu_ms_per_event(self) -> float | None:
+        return None if self.cpu_seconds is None else round(self.cpu_seconds * 1000 / self.events, 3)
+
+
+def _used(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+def raw_rate(cluster: BenchCluster, events: int, *, timeout: float) -> Side:
     bootstrap = cluster.settings.bootstrap_servers
     catalog = cluster.connection.catalog
     kafka_io.ensure_topic(bootstrap, RAW_OUTPUT_TOPIC, partitions=cluster.settings.partitions)
@@ -132,14 +153,17 @@ def raw_rate(cluster: BenchCluster, events: int, *, timeout: float) -> float:
         line = process.stdout.readline() if process.stdout else ""
         if READY not in line:
             raise RuntimeError("the raw hop loop did not start")
-        rate, _ = _rate_through(cluster, [RAW_OUTPUT_TOPIC], applications(cluster, events, seed=8), timeout)
+        records = applications(cluster, events, seed=8)
+        before = cpu_seconds(process.pid)
+        rate, _ = _rate_through(cluster, [RAW_OUTPUT_TOPIC], records, timeout)
+        used = _used(before, cpu_seconds(process.pid))
     finally:
         process.terminate()
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
-    return rate
+    return Side(rate, used, events)
 
 
 def measure_hop(
@@ -151,14 +175,19 @@ def measure_hop(
     ours = platform_rate(cluster, events, timeout=timeout)
     theirs = raw_rate(cluster, events, timeout=timeout)
     details: dict[str, float | int | str] = {"events": events}
+    # CPU per event says whether a side was bound by its own work or waited on the broker.
+    for name, side in (("worker", ours), ("raw", theirs)):
+        if side.cpu_ms_per_event is not None:
+            details[f"{name}_cpu_ms_per_event"] = side.cpu_ms_per_event
     if profile is not None:
-        details["profiled_events_per_s"] = platform_rate(cluster, events, timeout=timeout, profile=profile)
+        profiled = platform_rate(cluster, events, timeout=timeout, profile=profile)
+        details["profiled_events_per_s"] = profiled.events_per_s
         details["profile"] = str(profile)
     details["seconds"] = time.monotonic() - started
     return Figure(
         "hop_ratio_vs_raw",
-        ours,
-        theirs,
+        ours.events_per_s,
+        theirs.events_per_s,
         TARGET_RATIO,
         unit="events/s through market_regulation's licence matter (one worker process)",
         baseline_is="a plain aiokafka loop: decode, build the licence, encode, produce (acks=all), commit",

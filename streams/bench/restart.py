@@ -9,15 +9,14 @@ a start must read in full (a changelog replayed, a snapshot loaded) shows as a r
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
+from streams.bench.cpu import cpu_seconds
 from streams.bench.figures import Figure, Target
 from streams.bench.hop import applications
 from streams.bench.restaurant import OUTCOMES
@@ -53,15 +52,6 @@ class Restart:
     seconds: float  # start to ready, wall clock
     worker_cpu: float | None  # CPU the worker used to get there
     broker_cpu: float | None  # CPU the local broker used meanwhile (None with a given broker)
-
-
-def cpu_seconds(pid: int | None) -> float | None:
-    """User and system CPU time a running process has used, where /proc tells it."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed_restart(worker: WorkerProcess, *, broker_pid: int | None, timeout: float) -> Restart:

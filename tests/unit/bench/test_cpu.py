@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from streams.bench.restart import cpu_seconds
+from streams.bench.cpu import cpu_seconds
 
 SPIN_THEN_WAIT = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass\ninput()"
 
