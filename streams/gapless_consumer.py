@@ -19,6 +19,12 @@ between (pausing the changelogs it had read), aiokafka took the empty set for "e
 returned records of partitions still paused, which faust dropped after they counted as read. A
 partition never committed is not sought back after recovery, so a worker restarted after a kill -9
 skipped such records until the stall watch restarted it again.
+
+And an offset counts as finished only when an agent says so (``finished``), not when faust
+acknowledges the record: faust also acknowledges records its streams skip (taken while flow control
+is suspended, for a rebalance or a stop, or fetched under an earlier generation) and, with its
+automatic acknowledgement, a record whose agent raised. Counted, those let the commit pass records
+no agent finished: at the stop of a worker with records buffered, they were committed unread.
 """
 
 from __future__ import annotations
@@ -27,12 +33,21 @@ import logging
 
 from faust.transport.consumer import RecordMap
 from faust.transport.drivers.aiokafka import Consumer
-from faust.types import TP
+from faust.types import TP, Message
 
 log = logging.getLogger(__name__)
 
 
 class GaplessConsumer(Consumer):
+    def ack(self, message: Message) -> bool:
+        # faust's own acknowledgement (a stream moving on, or skipping the record): not proof that
+        # an agent finished it. The record is read again after the rebalance or restart instead.
+        return False
+
+    def finished(self, message: Message) -> bool:
+        """An agent finished ``message``: its offset is committed once every one before it is."""
+        return super().ack(message)
+
     async def _getmany(self, active_partitions: set[TP] | None, timeout: float) -> RecordMap:
         # A copy, taken before anything else runs: the set faust checked is not empty. (None, for
         # a client-only app, means every partition.)

@@ -291,24 +291,39 @@ class Worker:
             name, codec, expect, handle, processed=processed, producer=self.app.producer, clock=self.clock
         )
 
+        consume = pipelined_records if pipelined else records_in_order
+
         async def agent(stream: faust.StreamT) -> None:
-            async for event in stream.events():
-                await records.process(event.message)
+            await consume(stream.noack(), records.process)
 
-        async def pipelined_agent(stream: faust.StreamT) -> None:
-            pipeline = KeyedPipeline()
-            stream = stream.noack()  # each record is acknowledged when it finished, not when read
-            async for event in stream.events():
-                await pipeline.submit(
-                    event.message.key,
-                    event.message.tp,
-                    functools.partial(records.process, event.message),
-                    functools.partial(stream.ack, event),
-                )
-
-        agent = pipelined_agent if pipelined else agent
         agent.__name__ = f"agent_{name}"
         self.app.agent(source, name=f"onething.{name}", concurrency=1)(agent)
+
+
+async def records_in_order(stream: faust.StreamT, process: Callable[[Source], Awaitable[None]]) -> None:
+    """Process each record of ``stream`` (acknowledgements off) after the one before it."""
+    async for event in stream.events():
+        await process(event.message)
+        await finish(stream, event)  # not reached if ``process`` raised: read again after restart
+
+
+async def pipelined_records(stream: faust.StreamT, process: Callable[[Source], Awaitable[None]]) -> None:
+    """Process records of different keys together (streams/pipeline.py), each key's in order."""
+    pipeline = KeyedPipeline()
+    async for event in stream.events():
+        await pipeline.submit(
+            event.message.key,
+            event.message.tp,
+            functools.partial(process, event.message),
+            functools.partial(finish, stream, event),
+        )
+    await pipeline.drain()  # a stream that ended (in tests) leaves nothing running
+
+
+async def finish(stream: faust.StreamT, event: faust.types.EventT) -> None:
+    """The record is processed: its offset may be committed (streams/gapless_consumer.py)."""
+    stream.app.consumer.finished(event.message)
+    await stream.ack(event)  # faust's own bookkeeping: the message's references, its sensors
 
 
 class RecordProcessor:

@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 READY_MARK = "Worker ready"
+# What the interpreter runs: `onething run`, unless a benchmark runs a faust worker of its own.
+RUN = ("-m", "streams.cli", "run")
 
 
 class WorkerProcess:
@@ -20,12 +22,14 @@ class WorkerProcess:
         env: dict[str, str] | None = None,
         args: tuple[str, ...] = (),
         python: str = sys.executable,
+        command: tuple[str, ...] = RUN,
     ) -> None:
         self.log_path = log_path
         self.env = {**os.environ, **(env or {})}
         self.args = args
         # Another environment's interpreter runs the departments installed there (a plug-in's).
         self.python = python
+        self.command = command
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -36,7 +40,7 @@ class WorkerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self._process = subprocess.Popen(
-            [self.python, "-m", "streams.cli", "run", *self.args],
+            [self.python, *self.command, *self.args],
             env=self.env,
             stdout=self.log_path.open("ab"),
             stderr=subprocess.STDOUT,

@@ -24,7 +24,7 @@ from streams.config import Settings
 from streams.registry.service import RegistryProcess
 from streams.seals import PUBLIC_KEYS_FILE, generate
 from streams.startup import Connection, connect
-from streams.worker_process import WorkerProcess
+from streams.worker_process import RUN, WorkerProcess
 
 # The worker processes' own key for citizen tokens: bench data is made up.
 BENCH_TOKEN_KEY = "onething-bench-token-key"
@@ -72,8 +72,10 @@ class BenchCluster:
         self.registry.start()
         self.connection: Connection = connect(self.settings)
 
-    def worker(self, *args: str, app_id: str, name: str | None = None) -> WorkerProcess:
-        """A started and ready `onething run` in consumer group ``app_id``.
+    def worker(
+        self, *args: str, app_id: str, name: str | None = None, command: tuple[str, ...] = RUN
+    ) -> WorkerProcess:
+        """A started and ready `onething run` (or ``command``) in consumer group ``app_id``.
 
         A group new to the broker starts at the end of every event topic, so history already on
         a given broker (or left by an earlier measurement) is not processed again.
@@ -83,6 +85,7 @@ class BenchCluster:
             log_path=self.home / f"{name or app_id}-{uuid.uuid4().hex[:6]}.log",
             env=self.worker_env(),
             args=(*args, "--app-id", app_id),
+            command=command,
         )
         process.start()
         self._workers.append(process)  # stopped on close even if it never gets ready

@@ -34,6 +34,7 @@ from streams.service_desk import DESK, new_case_id
 TARGET_RATIO = Target(">=", 0.5)
 DEPARTMENT = "market_regulation"
 RAW_OUTPUT_TOPIC = "onething-bench.raw-hop.out"
+FLOOR_OUTPUT_TOPIC = "onething-bench.floor-hop.out"
 
 
 def applications(cluster: BenchCluster, count: int, *, seed: int = 7) -> list[tuple[str, bytes, bytes]]:
@@ -87,6 +88,29 @@ def platform_rate(
         before = cpu_seconds(worker.pid)
         with sampling(worker.pid, profile):
             rate, _ = _rate_through(cluster, hop_outputs(cluster), records, timeout)
+        used = _used(before, cpu_seconds(worker.pid))
+    finally:
+        worker.stop()
+    return Side(rate, used, events)
+
+
+def floor_rate(cluster: BenchCluster, events: int, *, timeout: float) -> Side:
+    """The runtime's ceiling: a worker forwarding each application untouched
+    (streams/bench/runtime_floor.py)."""
+    kafka_io.ensure_topic(
+        cluster.settings.bootstrap_servers, FLOOR_OUTPUT_TOPIC, partitions=cluster.settings.partitions
+    )
+    source = cluster.connection.catalog[SOURCE].topic
+    worker = cluster.worker(
+        "--source", source,
+        "--target", FLOOR_OUTPUT_TOPIC,
+        app_id=f"bench-floor-{uuid.uuid4().hex[:8]}",
+        command=("-m", "streams.bench.runtime_floor"),
+    )  # fmt: skip
+    records = applications(cluster, events, seed=9)
+    try:
+        before = cpu_seconds(worker.pid)
+        rate, _ = _rate_through(cluster, [FLOOR_OUTPUT_TOPIC], records, timeout)
         used = _used(before, cpu_seconds(worker.pid))
     finally:
         worker.stop()
@@ -174,9 +198,14 @@ def measure_hop(
     started = time.monotonic()
     ours = platform_rate(cluster, events, timeout=timeout)
     theirs = raw_rate(cluster, events, timeout=timeout)
+    floor = floor_rate(cluster, events, timeout=timeout)
     details: dict[str, float | int | str] = {"events": events}
+    # What the hop could reach if handling cost nothing: faust's own path for a record.
+    details["runtime_floor_events_per_s"] = round(floor.events_per_s, 1)
+    if theirs.events_per_s:
+        details["runtime_floor_ratio_vs_raw"] = round(floor.events_per_s / theirs.events_per_s, 3)
     # CPU per event says whether a side was bound by its own work or waited on the broker.
-    for name, side in (("worker", ours), ("raw", theirs)):
+    for name, side in (("worker", ours), ("raw", theirs), ("runtime_floor", floor)):
         if side.cpu_ms_per_event is not None:
             details[f"{name}_cpu_ms_per_event"] = side.cpu_ms_per_event
     if profile is not None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from types import SimpleNamespace
 
 from faust.types import TP
+from faust.types.tuples import ConsumerMessage
 
 from streams.gapless_consumer import GaplessConsumer
 
@@ -75,3 +76,39 @@ async def test_records_are_fetched_for_the_partitions_active_when_asked_not_when
     await fetch
     # aiokafka takes an empty set for every partition, those faust dropped included
     assert thread.asked == [{PARTITION}]
+
+
+def taking(committed: int) -> GaplessConsumer:
+    """A consumer with the state faust's acknowledgement writes, for PARTITION."""
+    taken = object.__new__(GaplessConsumer)
+    state = consumer(committed, [])
+    taken.__dict__.update(vars(state))
+    taken._unacked_messages = set()
+    taken._n_acked = 0
+    taken._waiting_for_ack = None
+    taken.app = SimpleNamespace(topics=SimpleNamespace(acks_enabled_for=lambda topic: True))
+    return taken
+
+
+def record(offset: int) -> ConsumerMessage:
+    return ConsumerMessage(PARTITION.topic, PARTITION.partition, offset, 0.0, 0, None, b"k", b"v", None)
+
+
+def test_faust_acknowledging_a_record_does_not_let_the_commit_pass_it() -> None:
+    # faust acknowledges a record its stream skipped (flow control suspended for a rebalance or a
+    # stop): at a stop with records buffered, they were committed though no agent had seen them.
+    taken = taking(40)
+    skipped = record(40)
+    skipped.incref()  # taken by one stream
+    skipped.ack(taken)  # what faust's stream does for a skipped record, and after each one
+    assert GaplessConsumer._new_offset(taken, PARTITION) is None
+
+
+def test_a_record_an_agent_finished_is_committed() -> None:
+    taken = taking(40)
+    for offset in (40, 41):
+        message = record(offset)
+        message.incref()
+        taken.finished(message)
+        message.ack(taken)  # faust's own acknowledgement after it: nothing more
+    assert GaplessConsumer._new_offset(taken, PARTITION) == 42
