@@ -9,7 +9,7 @@ from streams.codec import Codec
 from streams.contracts import Catalog
 from streams.envelope import derived_event_id, new_envelope
 from streams.events import Event, NewEvent
-from streams.seals import SEAL_FIELD, Keyring, SealError, certificate_of, issues_sealed
+from streams.seals import SEAL_FIELD, Keyring, SealError, certificate, issues_sealed
 
 EVENT_TYPE_HEADER = "event_type"
 EVENT_ID_HEADER = "event_id"
@@ -106,8 +106,8 @@ class Publisher:
             full_name, {"envelope": envelope, "payload": {**payload, SEAL_FIELD: None}}
         )
         contract, record = self._codec.decode(unsealed)
-        certificate = certificate_of(contract.name, record["envelope"], record["payload"])
-        return {**payload, SEAL_FIELD: self.seals.seal(self.producer, certificate)}
+        sealed = certificate(contract.name, record["envelope"], record["payload"])
+        return {**payload, SEAL_FIELD: self.seals.seal(self.producer, sealed)}
 
 
 def _one_line(exc: Exception) -> str:

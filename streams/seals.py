@@ -61,24 +61,26 @@ def _plain(value: Any) -> Any:
     raise TypeError(f"cannot seal a {type(value).__name__}")
 
 
+def certificate(event_type: str, envelope: Mapping[str, Any], payload: Mapping[str, Any]) -> dict[str, Any]:
+    """What is sealed: the certificate's type, identity, issuer, time, holder and content, in the
+    types the codec decoded (``canonical`` writes dates and instants the same way either way)."""
+    return {
+        "type": event_type,
+        "event_id": str(envelope["event_id"]),
+        "case_id": envelope["case_id"],
+        "issuer": envelope["producer"]["department"],
+        "issued_at": envelope["occurred_at"],
+        "subject": envelope["subject"],
+        "content": {k: v for k, v in payload.items() if k != SEAL_FIELD},
+    }
+
+
 def certificate_of(
     event_type: str, envelope: Mapping[str, Any], payload: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """What is sealed: the certificate's type, identity, issuer, time, holder and content."""
+    """The certificate in plain JSON types, as a verifier outside the platform reads it."""
     return json.loads(
-        json.dumps(
-            {
-                "type": event_type,
-                "event_id": str(envelope["event_id"]),
-                "case_id": envelope["case_id"],
-                "issuer": envelope["producer"]["department"],
-                "issued_at": envelope["occurred_at"],
-                "subject": envelope["subject"],
-                "content": {k: v for k, v in payload.items() if k != SEAL_FIELD},
-            },
-            ensure_ascii=False,
-            default=_plain,
-        )
+        json.dumps(certificate(event_type, envelope, payload), ensure_ascii=False, default=_plain)
     )
 
 

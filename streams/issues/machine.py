@@ -82,8 +82,10 @@ def new_issue_state(issue_id: str) -> State:
         "replied": False,
         "awaiting_rating": False,
         "answers": 0,
+        "answered_at": None,  # ms of the latest answer and rating: closure waits for both
         "evidence": [],
         "ratings": [],
+        "rated_at": None,
         "reopened": 0,
         "extension_used": False,
         "overdue": [],  # "STAGE@ms" of deadlines reported late
@@ -358,6 +360,7 @@ class IssueMachine:
         if state["status"] in m.FINAL_STATUSES or state["status"] in (m.S_RAISED, m.S_ACCEPTED):
             return [_refuse("ANSWER", department, f"问题{m.STATUS_NAMES[state['status']]}，不能答复")]
         state["answers"] += 1
+        state["answered_at"] = _at(event)
         state["evidence"] = list(dict.fromkeys([*state["evidence"], *event["evidence"]]))
         state["replied"] = True
         state["due"].pop("REPLY", None)
@@ -377,6 +380,7 @@ class IssueMachine:
             return [_refuse("RATING", state["uscc"] or event.subject, why)]
         state["awaiting_rating"] = False
         state["ratings"].append(rating)
+        state["rated_at"] = _at(event)
         if rating in m.SATISFIED:
             state["status"] = m.S_RATED
             return self._close_if_possible(state, event)
@@ -410,7 +414,9 @@ class IssueMachine:
         return [] if closure_problems(state) else self._close(state, event)
 
     def _close(self, state: State, event: Event) -> list[NewEvent]:
-        closed_at = _at(event)
+        # When the last condition was met: an answer and a rating on different topics may be read
+        # in either order, and the issue closes on whichever comes second, at the same moment.
+        closed_at = max(_at(event), state.get("answered_at") or 0, state.get("rated_at") or 0)
         state.update(status=m.S_CLOSED, closed_at=closed_at, due={})
         return [
             NewEvent(

@@ -375,3 +375,20 @@ def test_a_satisfied_issue_escalated_for_missing_evidence_closes_when_the_eviden
     assert escalated.payload["stage"] == "RESOLVE" and run.status == "escalated"
     [closed] = run.feed("IssueAnswered", answered(), when=at(16, month=12))
     assert closed.type == "IssueClosed" and closed.payload["on_time"] is False
+
+
+def test_an_answer_and_a_rating_read_in_either_order_close_at_the_same_moment():
+    # Two topics: the worker reads them in arrival order, a replay in the broker's time order.
+    closed = []
+    for order in ("rating first", "answer first"):
+        run = Run()
+        run.open()
+        run.feed("IssueAnswered", answered(evidence=[]), when=at(24))
+        rating = ("IssueRated", {"rating": "SATISFIED", "comment": ""}, at(25))
+        answer = ("IssueAnswered", answered(), at(26))
+        for kind, payload, when in (rating, answer) if order == "rating first" else (answer, rating):
+            run.feed(kind, payload, when=when)
+        assert run.status == "closed"
+        closed.append(run.state)
+    assert closed[0] == closed[1]
+    assert closed[0]["closed_at"] == at(26)
