@@ -20,16 +20,18 @@ returned records of partitions still paused, which faust dropped after they coun
 partition never committed is not sought back after recovery, so a worker restarted after a kill -9
 skipped such records until the stall watch restarted it again.
 
-And an offset counts as finished only when an agent says so (``finished``), not when faust
-acknowledges the record: faust also acknowledges records its streams skip (taken while flow control
-is suspended, for a rebalance or a stop, or fetched under an earlier generation) and, with its
-automatic acknowledgement, a record whose agent raised. Counted, those let the commit pass records
-no agent finished: at the stop of a worker with records buffered, they were committed unread.
+And an offset counts as finished only when every agent reading its topic said so (``finished``),
+not when faust's acknowledgements of it ran out: faust also acknowledges records its streams skip
+(taken while flow control is suspended, for a rebalance or a stop, or fetched under an earlier
+generation) and, with its automatic acknowledgement, a record whose agent raised. Counted, those let
+the commit pass records some agent never finished.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from faust.transport.consumer import RecordMap
 from faust.transport.drivers.aiokafka import Consumer
@@ -39,13 +41,23 @@ log = logging.getLogger(__name__)
 
 
 class GaplessConsumer(Consumer):
-    def ack(self, message: Message) -> bool:
-        # faust's own acknowledgement (a stream moving on, or skipping the record): not proof that
-        # an agent finished it. The record is read again after the rebalance or restart instead.
-        return False
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # How many agents finished each record in hand.
+        self._finishes: WeakKeyDictionary[Message, int] = WeakKeyDictionary()
 
-    def finished(self, message: Message) -> bool:
-        """An agent finished ``message``: its offset is committed once every one before it is."""
+    def finished(self, message: Message) -> None:
+        """An agent finished ``message``; call before acknowledging it to faust."""
+        self._finishes[message] = self._finishes.get(message, 0) + 1
+
+    def ack(self, message: Message) -> bool:
+        """faust's last acknowledgement of ``message``: its offset is committed (once every one
+        before it is) only if each agent reading the topic finished it; a record some agent skipped
+        or failed is read again after the rebalance or restart instead."""
+        # The agents reading the partition now (none: it left this worker, whose new owner reads it).
+        readers = len(self.app.topics._tp_index.get(message.tp, ()))
+        if readers == 0 or self._finishes.pop(message, 0) < readers:
+            return False
         return super().ack(message)
 
     async def _getmany(self, active_partitions: set[TP] | None, timeout: float) -> RecordMap:

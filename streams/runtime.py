@@ -321,9 +321,10 @@ async def pipelined_records(stream: faust.StreamT, process: Callable[[Source], A
 
 
 async def finish(stream: faust.StreamT, event: faust.types.EventT) -> None:
-    """The record is processed: its offset may be committed (streams/gapless_consumer.py)."""
+    """This agent processed the record: once every agent reading it did, its offset may be
+    committed (streams/gapless_consumer.py)."""
     stream.app.consumer.finished(event.message)
-    await stream.ack(event)  # faust's own bookkeeping: the message's references, its sensors
+    await stream.ack(event)
 
 
 class RecordProcessor:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from types import SimpleNamespace
+from weakref import WeakKeyDictionary
 
+import pytest
 from faust.types import TP
 from faust.types.tuples import ConsumerMessage
 
@@ -78,37 +80,53 @@ async def test_records_are_fetched_for_the_partitions_active_when_asked_not_when
     assert thread.asked == [{PARTITION}]
 
 
-def taking(committed: int) -> GaplessConsumer:
-    """A consumer with the state faust's acknowledgement writes, for PARTITION."""
+def taking(committed: int, readers: int = 1) -> GaplessConsumer:
+    """A consumer with the state faust's acknowledgement writes, ``readers`` agents on PARTITION."""
     taken = object.__new__(GaplessConsumer)
     state = consumer(committed, [])
     taken.__dict__.update(vars(state))
     taken._unacked_messages = set()
     taken._n_acked = 0
     taken._waiting_for_ack = None
-    taken.app = SimpleNamespace(topics=SimpleNamespace(acks_enabled_for=lambda topic: True))
+    taken._finishes = WeakKeyDictionary()
+    channels = {PARTITION: {f"agent-{n}" for n in range(readers)}}
+    taken.app = SimpleNamespace(
+        topics=SimpleNamespace(acks_enabled_for=lambda topic: True, _tp_index=channels)
+    )
     return taken
 
 
-def record(offset: int) -> ConsumerMessage:
-    return ConsumerMessage(PARTITION.topic, PARTITION.partition, offset, 0.0, 0, None, b"k", b"v", None)
+def record(offset: int, readers: int = 1) -> ConsumerMessage:
+    """A record as faust hands it to ``readers`` agents (one reference each)."""
+    message = ConsumerMessage(PARTITION.topic, PARTITION.partition, offset, 0.0, 0, None, b"k", b"v", None)
+    message.incref(readers)
+    return message
 
 
-def test_faust_acknowledging_a_record_does_not_let_the_commit_pass_it() -> None:
+def test_a_record_its_only_agent_skipped_is_not_committed() -> None:
     # faust acknowledges a record its stream skipped (flow control suspended for a rebalance or a
-    # stop): at a stop with records buffered, they were committed though no agent had seen them.
+    # stop), and, acknowledging automatically, one whose agent raised.
     taken = taking(40)
-    skipped = record(40)
-    skipped.incref()  # taken by one stream
-    skipped.ack(taken)  # what faust's stream does for a skipped record, and after each one
+    record(40).ack(taken)
     assert GaplessConsumer._new_offset(taken, PARTITION) is None
 
 
-def test_a_record_an_agent_finished_is_committed() -> None:
-    taken = taking(40)
+@pytest.mark.parametrize("finished_first", [True, False])
+def test_a_record_one_of_its_agents_did_not_finish_is_not_committed(finished_first: bool) -> None:
+    taken = taking(40, readers=2)
+    message = record(40, readers=2)
+    for finishing in (finished_first, not finished_first):
+        if finishing:
+            taken.finished(message)
+        message.ack(taken)  # faust's acknowledgement by each agent's stream
+    assert GaplessConsumer._new_offset(taken, PARTITION) is None
+
+
+def test_a_record_every_agent_finished_is_committed() -> None:
+    taken = taking(40, readers=2)
     for offset in (40, 41):
-        message = record(offset)
-        message.incref()
-        taken.finished(message)
-        message.ack(taken)  # faust's own acknowledgement after it: nothing more
+        message = record(offset, readers=2)
+        for _ in range(2):
+            taken.finished(message)
+            message.ack(taken)
     assert GaplessConsumer._new_offset(taken, PARTITION) == 42
