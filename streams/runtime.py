@@ -294,14 +294,15 @@ class Worker:
         consume = pipelined_records if pipelined else records_in_order
 
         async def agent(stream: faust.StreamT) -> None:
-            await consume(stream.noack(), records.process)
+            await consume(stream, records.process)
 
         agent.__name__ = f"agent_{name}"
         self.app.agent(source, name=f"onething.{name}", concurrency=1)(agent)
 
 
 async def records_in_order(stream: faust.StreamT, process: Callable[[Source], Awaitable[None]]) -> None:
-    """Process each record of ``stream`` (acknowledgements off) after the one before it."""
+    """Process each record of ``stream`` after the one before it."""
+    stream = stream.noack()  # acknowledged by ``finish``, never by faust on its own
     async for event in stream.events():
         await process(event.message)
         await finish(stream, event)  # not reached if ``process`` raised: read again after restart
@@ -309,6 +310,7 @@ async def records_in_order(stream: faust.StreamT, process: Callable[[Source], Aw
 
 async def pipelined_records(stream: faust.StreamT, process: Callable[[Source], Awaitable[None]]) -> None:
     """Process records of different keys together (streams/pipeline.py), each key's in order."""
+    stream = stream.noack()  # acknowledged by ``finish``, never by faust on its own
     pipeline = KeyedPipeline()
     async for event in stream.events():
         await pipeline.submit(

@@ -79,19 +79,16 @@ def hop_outputs(cluster: BenchCluster) -> list[str]:
 
 def platform_rate(
     cluster: BenchCluster, events: int, *, timeout: float, profile: Path | None = None
-) -> float:
+) -> Side:
     """The worker's rate; with ``profile``, py-spy samples the worker meanwhile into that file."""
     app_id = f"bench-hop-{uuid.uuid4().hex[:8]}"
     worker = cluster.worker("--departments", DEPARTMENT, "--no-tracker", app_id=app_id)
     records = applications(cluster, events)
     try:
-        before = cpu_seconds(worker.pid)
         with sampling(worker.pid, profile):
-            rate, _ = _rate_through(cluster, hop_outputs(cluster), records, timeout)
-        used = _used(before, cpu_seconds(worker.pid))
+            return _side(cluster, worker.pid, hop_outputs(cluster), records, timeout)
     finally:
         worker.stop()
-    return Side(rate, used, events)
 
 
 def floor_rate(cluster: BenchCluster, events: int, *, timeout: float) -> Side:
@@ -109,12 +106,9 @@ def floor_rate(cluster: BenchCluster, events: int, *, timeout: float) -> Side:
     )  # fmt: skip
     records = applications(cluster, events, seed=9)
     try:
-        before = cpu_seconds(worker.pid)
-        rate, _ = _rate_through(cluster, [FLOOR_OUTPUT_TOPIC], records, timeout)
-        used = _used(before, cpu_seconds(worker.pid))
+        return _side(cluster, worker.pid, [FLOOR_OUTPUT_TOPIC], records, timeout)
     finally:
         worker.stop()
-    return Side(rate, used, events)
 
 
 @contextlib.contextmanager
@@ -152,8 +146,12 @@ class Side:
         return None if self.cpu_seconds is None else round(self.cpu_seconds * 1000 / self.events, 3)
 
 
-def _used(before: float | None, after: float | None) -> float | None:
-    return None if before is None or after is None else after - before
+def _side(cluster: BenchCluster, pid: int | None, outputs: list[str], records: list, timeout: float) -> Side:
+    """Run ``records`` through the process ``pid``, timing it by its outputs, counting its CPU."""
+    before = cpu_seconds(pid)
+    rate, _ = _rate_through(cluster, outputs, records, timeout)
+    after = cpu_seconds(pid)
+    return Side(rate, None if before is None or after is None else after - before, len(records))
 
 
 def raw_rate(cluster: BenchCluster, events: int, *, timeout: float) -> Side:
@@ -177,17 +175,14 @@ def raw_rate(cluster: BenchCluster, events: int, *, timeout: float) -> Side:
         line = process.stdout.readline() if process.stdout else ""
         if READY not in line:
             raise RuntimeError("the raw hop loop did not start")
-        records = applications(cluster, events, seed=8)
-        before = cpu_seconds(process.pid)
-        rate, _ = _rate_through(cluster, [RAW_OUTPUT_TOPIC], records, timeout)
-        used = _used(before, cpu_seconds(process.pid))
+        side = _side(cluster, process.pid, [RAW_OUTPUT_TOPIC], applications(cluster, events, seed=8), timeout)
     finally:
         process.terminate()
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
-    return Side(rate, used, events)
+    return side
 
 
 def measure_hop(

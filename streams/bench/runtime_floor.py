@@ -30,7 +30,7 @@ def forward_all(app: faust.App, source: str, target: str) -> None:
 
     @app.agent(app.topic(source, key_serializer="raw", value_serializer="raw"), name="floor", concurrency=1)
     async def floor(stream: faust.StreamT) -> None:
-        await pipelined_records(stream.noack(), forward)
+        await pipelined_records(stream, forward)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,9 @@ class Stream:
             for key, p, o in records
         ]
 
+    def noack(self) -> Stream:
+        return self
+
     async def events(self):
         for event in self._events:
             yield event
