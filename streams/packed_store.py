@@ -254,13 +254,27 @@ class Loaded:
 
 
 class PlacedTable(faust.Table):
-    """A faust table that tells its store which changelog partition each write went to."""
+    """A faust table that tells its store which changelog partition each write went to, and
+    knows which of its changelog writes the broker has not acknowledged yet (a commit waits for
+    them: streams/acknowledged_producer.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unacknowledged: set[asyncio.Future[Any]] = set()
+        self.write_failed: BaseException | None = None  # set, nothing may be committed again
 
     def send_changelog(self, partition: int | None, key: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
         sent = super().send_changelog(partition, key, value, *args, **kwargs)
         if isinstance(self.data, PackedStore):
             self.data.placed(key, sent.message.partition, deleted=value is None)
+        self.unacknowledged.add(sent)
+        sent.add_done_callback(self._acknowledged)
         return sent
+
+    def _acknowledged(self, sent: asyncio.Future[Any]) -> None:
+        self.unacknowledged.discard(sent)
+        if not sent.cancelled() and (exc := sent.exception()) is not None:
+            self.write_failed = exc
 
 
 def save_snapshots(app: faust.App) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 import faust
 
 from streams import metrics, operations
+from streams.acknowledged_producer import AcknowledgedProducer
 from streams.bundle_tracker import add_bundle_tracker
 from streams.case_gauges import CaseTally
 from streams.clock import Clock
@@ -119,6 +120,7 @@ def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App
         **faust_options(settings),
     )
     app.transport.Consumer = GaplessConsumer  # never commit past a record no agent finished
+    app.transport.Producer = AcknowledgedProducer  # commit only once the tables' writes are in
     # Table writes wait in faust's producer buffer for their changelog send; past 100 (faust's
     # limit) faust stops handing records to every agent until it drained 100 again, one send at a
     # time. With records in flight, table writes come faster than that: the pauses, about 12 ms

@@ -77,9 +77,7 @@ def hop_outputs(cluster: BenchCluster) -> list[str]:
     return [catalog[TARGET].topic, catalog[REJECTED].topic]
 
 
-def platform_rate(
-    cluster: BenchCluster, events: int, *, timeout: float, profile: Path | None = None
-) -> Side:
+def platform_rate(cluster: BenchCluster, events: int, *, timeout: float, profile: Path | None = None) -> Side:
     """The worker's rate; with ``profile``, py-spy samples the worker meanwhile into that file."""
     app_id = f"bench-hop-{uuid.uuid4().hex[:8]}"
     worker = cluster.worker("--departments", DEPARTMENT, "--no-tracker", app_id=app_id)
