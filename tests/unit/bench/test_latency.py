@@ -7,14 +7,21 @@ from streams.bench.latency import RateRun, keeps_pace, max_sustained
 
 
 def test_flat_waiting_keeps_pace_and_a_growing_queue_does_not():
-    assert keeps_pace([40.0, 60.0, 50.0, 45.0, 55.0, 52.0, 48.0, 61.0])
+    assert keeps_pace([40.0, 60.0, 50.0, 45.0, 55.0, 52.0, 48.0, 61.0, 47.0, 58.0])
     growing = [40.0 + 30 * n for n in range(40)]
     assert not keeps_pace(growing)
     assert not keeps_pace([])
 
 
+def test_a_queue_that_built_up_early_and_then_stayed_long_does_not_keep_pace():
+    # A worker that fell behind in the first seconds, then kept every later case waiting 13 s:
+    # against the first quarter (11 s) that looked flat, and 150/s was reported sustained.
+    deciles = [2000, 11000, 12500, 13000, 13100, 13000, 13200, 13100, 13300, 13000]
+    assert not keeps_pace([float(ms) for ms in deciles for _ in range(10)])
+
+
 def test_a_rate_with_cases_left_open_is_not_sustained_however_fast_the_rest_were():
-    assert RateRun(50, 8, [30.0] * 8).sustained
+    assert RateRun(50, 10, [30.0] * 10).sustained
     assert not RateRun(200, 10, [30.0] * 8).sustained
 
 
