@@ -3,11 +3,11 @@
 faust commits offsets after flushing its producer, so that no offset is committed ahead of the
 state written while processing it. But faust's flush of its buffer of changelog writes returns once
 the buffer is empty or 0.1 s passed without a send: under load it ran for as long as writes kept
-coming (commits 5 to 22 s apart under a restaurant backlog), and while a send was held up (a broker
-restarting) it returned with writes still unsent, and the commit went ahead of them. Here the flush
+coming (commits 5 to 22 s apart under a restaurant backlog), and while a send is held up (a broker
+restarting) it returns with writes still unsent, so the commit can go ahead of them. Here the flush
 waits for exactly the changelog writes made before it was called, each until the broker has it.
-A changelog write that failed holds every later commit: the stall watch restarts the worker, which
-reads again from the last commit.
+A changelog write that failed holds every later commit: the worker is restarted (faust stopping on
+the error, or the stall watch) and reads again from the last commit.
 """
 
 from __future__ import annotations
