@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from typing import Any
 
 from faust.transport.drivers.aiokafka import Producer
+
+from streams.packed_store import PlacedTable
 
 
 class ChangelogWriteFailed(RuntimeError):
@@ -30,14 +31,11 @@ class AcknowledgedProducer(Producer):
             await self._producer.flush()  # every record sent so far, table writes or not
 
 
-async def changelogs_acknowledged(tables: Iterable[Any]) -> None:
+async def changelogs_acknowledged(tables: Iterable[PlacedTable]) -> None:
     """Wait until the broker acknowledged every changelog write ``tables`` made so far."""
     tables = list(tables)
-    pending: list[asyncio.Future[Any]] = []
-    for table in tables:
-        pending.extend(getattr(table, "unacknowledged", ()))
-    if pending:
+    if pending := [sent for table in tables for sent in table.unacknowledged]:
         await asyncio.wait(pending)
     for table in tables:
-        if (failed := getattr(table, "write_failed", None)) is not None:
-            raise ChangelogWriteFailed(f"{table.name}: a changelog write failed: {failed}")
+        if table.write_failed is not None:
+            raise ChangelogWriteFailed(f"{table.name}: a changelog write failed: {table.write_failed}")
