@@ -31,6 +31,7 @@ from faust.stores.memory import Store
 from faust.types import TP, EventT
 
 from streams import table_snapshot
+from streams.current_record import CURRENT_SOURCE
 from streams.frozen_ids import NO_FROZEN, Frozen
 from streams.table_snapshot import Snapshot
 
@@ -262,6 +263,15 @@ class PlacedTable(faust.Table):
         super().__init__(*args, **kwargs)
         self.unacknowledged: set[asyncio.Future[Any]] = set()
         self.write_failed: BaseException | None = None  # set, nothing may be committed again
+
+    def partition_for_key(self, key: Any) -> int | None:
+        """The changelog partition of a write: the partition of the record the agent processes
+        (streams/current_record.py), as faust's own rule does for the one record a stream hands out."""
+        source = CURRENT_SOURCE.get()
+        if source is None:
+            return super().partition_for_key(key)
+        self._verify_source_topic_partitions(source.topic)
+        return source.partition
 
     def send_changelog(self, partition: int | None, key: Any, value: Any, *args: Any, **kwargs: Any) -> Any:
         sent = super().send_changelog(partition, key, value, *args, **kwargs)

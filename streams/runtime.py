@@ -11,17 +11,18 @@ reason. Per record, in this order:
 
 A crash anywhere redelivers the record (faust commits offsets after the changelog is flushed);
 handled again, it yields the same event ids, which consumers drop. Agents run with concurrency 1;
-departments and the tracker overlap records of different cases (streams/pipeline.py) and
-acknowledge them in read order per partition, since faust commits past any acknowledged offset.
+departments and the tracker take records in batches and handle those of different cases together
+(streams/batches.py); the commit passes only records every agent reading them finished
+(streams/gapless_consumer.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,10 +30,12 @@ import faust
 
 from streams import metrics, operations
 from streams.acknowledged_producer import AcknowledgedProducer
+from streams.batches import rounds
 from streams.bundle_tracker import add_bundle_tracker
 from streams.case_gauges import CaseTally
 from streams.clock import Clock
 from streams.codec import Codec
+from streams.current_record import CURRENT_SOURCE
 from streams.deadletter import AGENT_FAILED, HANDLER_FAILED, INVALID_OUTPUT, PUBLISH_FAILED, DeadLetter
 from streams.deadline_index import DeadlineIndex, IndexedCases
 from streams.delivery import BROKER_RECORD_LIMIT, Producer, PublishRefused, Source, deliver
@@ -46,7 +49,6 @@ from streams.id_store import ID_STORE
 from streams.intake import Expectation, Refused, admit
 from streams.issues.wiring import add_issue_loop
 from streams.packed_store import PACKED_STORE, PlacedTable, save_snapshots
-from streams.pipeline import KeyedPipeline
 from streams.prereview import PreReview
 from streams.processing import DepartmentProcessor, HandlerFailed
 from streams.publisher import InvalidOutput, OutgoingRecord, Publisher
@@ -71,6 +73,10 @@ RELEASE_TICK_SECONDS = 0.1
 PLATFORM_VERSION = "0.1.0"
 # Table changelog records faust may hold unsent before it pauses the agents (its own default: 100).
 PRODUCER_BUFFER_MESSAGES = 10_000
+# Records a department or the tracker takes at once, and how long it waits for more before it takes
+# what came: at most that long added to each hop when the worker is idle.
+BATCH_RECORDS = 500
+BATCH_SECONDS = 0.01
 # How long a stopping worker waits for the events in hand before committing what is finished.
 DRAIN_SECONDS = 10.0
 # Table keys are event or case ids; values are small JSON documents. JSON on both sides, because
@@ -81,8 +87,8 @@ TABLE_SCHEMA = faust.Schema(key_type=str, value_type=None, key_serializer="json"
 DueRecords = Callable[[str, Any, datetime], Iterable[OutgoingRecord]]
 # What an agent does with one admitted, not yet processed event. Any exception dead-letters it.
 EventHandler = Callable[[Event], Awaitable[Step]]
-# The record being processed, for the few handlers that need its position (the case index).
-CURRENT_SOURCE: contextvars.ContextVar[Source | None] = contextvars.ContextVar("source", default=None)
+# An agent's records in, the ones it finished out (RecordProcessor.process_batch).
+BatchProcess = Callable[[Sequence[Source]], Awaitable[list[Source]]]
 
 
 def create_app(connection: Connection, *, app_id: str = "onething") -> faust.App:
@@ -181,7 +187,7 @@ class Worker:
         processor = DepartmentProcessor(
             department, publisher, joins=joins, pre_review=pre_review, holds=holds
         )
-        self.add_agent(department.name, topics, processor.process, pipelined=True)  # state per case
+        self.add_agent(department.name, topics, processor.process, batched=True)  # state per case
 
     def add_holds(self, name: str, publisher: Publisher) -> IndexedCases:
         """A table of the department's held outputs; one watch for all departments publishes
@@ -219,7 +225,7 @@ class Worker:
             return step
 
         topics = sorted(catalog[t].topic for t in tracker.event_types)
-        self.add_agent(TRACKER, topics, handle, pipelined=True)  # state per case
+        self.add_agent(TRACKER, topics, handle, batched=True)  # state per case
         # DeadlineMissed for this worker's open cases that ran late; folding it in escalates.
         self.add_due_watch("deadline_watch", DEADLINE_TICK_SECONDS, [(cases, tracker.missed_deadlines)])
         self.add_purge(table)
@@ -275,13 +281,13 @@ class Worker:
         handle: EventHandler,
         *,
         expect: Expectation | None = None,
-        pipelined: bool = False,
+        batched: bool = False,
     ) -> None:
         """Consume ``topics`` with ``handle``: intake, dedupe, delivery and dead letters included.
 
-        ``pipelined``: records of different keys are handled while earlier ones still wait for the
-        broker (streams/pipeline.py); only for a ``handle`` that reads and writes state under the
-        record's own key alone.
+        ``batched``: records of different keys are handled together and their outputs sent together
+        (streams/batches.py); only for a ``handle`` that reads and writes state under the record's
+        own key alone.
         """
         codec = self.connection.codec
         expect = expect or Expectation.of(self.connection.catalog, topics)
@@ -293,46 +299,46 @@ class Worker:
             name, codec, expect, handle, processed=processed, producer=self.app.producer, clock=self.clock
         )
 
-        consume = pipelined_records if pipelined else records_in_order
+        consume = batched_records if batched else records_in_order
 
         async def agent(stream: faust.StreamT) -> None:
-            await consume(stream, records.process)
+            await consume(stream, records.process_batch)
 
         agent.__name__ = f"agent_{name}"
         self.app.agent(source, name=f"onething.{name}", concurrency=1)(agent)
 
 
-async def records_in_order(stream: faust.StreamT, process: Callable[[Source], Awaitable[None]]) -> None:
-    """Process each record of ``stream`` after the one before it."""
-    stream = stream.noack()  # acknowledged by ``finish``, never by faust on its own
+async def records_in_order(stream: faust.StreamT, process: BatchProcess) -> None:
+    """Process each record of ``stream`` after the one before it is finished."""
+    stream = stream.noack()  # acknowledged here, never by faust on its own
+    consumer = stream.app.consumer
     async for event in stream.events():
-        await process(event.message)
-        await finish(stream, event)  # not reached if ``process`` raised: read again after restart
+        if await process([event.message]):
+            consumer.finished(event.message)  # before the acknowledgement, which counts it
+        await stream.ack(event)
 
 
-async def pipelined_records(stream: faust.StreamT, process: Callable[[Source], Awaitable[None]]) -> None:
-    """Process records of different keys together (streams/pipeline.py), each key's in order."""
-    stream = stream.noack()  # acknowledged by ``finish``, never by faust on its own
-    pipeline = KeyedPipeline()
-    async for event in stream.events():
-        await pipeline.submit(
-            event.message.key,
-            event.message.tp,
-            functools.partial(process, event.message),
-            functools.partial(finish, stream, event),
-        )
-    await pipeline.drain()  # a stream that ended (in tests) leaves nothing running
+async def batched_records(stream: faust.StreamT, process: BatchProcess) -> None:
+    """Process what ``stream`` has in batches (RecordProcessor.process_batch): one send and one wait
+    for the outputs of many records instead of one each, and faust's path taken once per batch."""
+    consumer = stream.app.consumer
+    async for events in stream.noack().take_events(BATCH_RECORDS, within=BATCH_SECONDS):
+        for message in await process([event.message for event in events]):
+            consumer.finished(message)
+        # faust acknowledges the whole batch after this; only finished records count for the commit
 
 
-async def finish(stream: faust.StreamT, event: faust.types.EventT) -> None:
-    """This agent processed the record: once every agent reading it did, its offset may be
-    committed (streams/gapless_consumer.py)."""
-    stream.app.consumer.finished(event.message)
-    await stream.ack(event)
+@dataclass(slots=True)
+class _Handled:
+    """A record handled and waiting for its outputs to be acknowledged."""
+
+    message: Source
+    event: Event
+    step: Step
 
 
 class RecordProcessor:
-    """One agent's path for one record: admit, skip what is done, handle, deliver, settle.
+    """One agent's path for its records: admit, skip what is done, handle, deliver, settle.
 
     Free of faust's streams so the order can be tested alone; ``processed`` is the agent's table
     of finished event ids and ``producer`` anything with faust's ``send``.
@@ -358,40 +364,106 @@ class RecordProcessor:
         self.clock = clock
         self.log = logging.getLogger(f"onething.agent.{name}")
 
-    async def process(self, message: Source) -> None:
+    async def process(self, message: Source) -> bool:
+        """Process one record; whether it is finished (processed, skipped or dead-lettered)."""
+        return bool(await self.process_batch([message]))
+
+    async def process_batch(self, messages: Sequence[Source]) -> list[Source]:
+        """Process ``messages`` in rounds of different keys (streams/batches.py); the finished ones.
+
+        A record left unfinished (something failed that is not the record's fault) is read again
+        after the next rebalance or restart: the commit does not pass it.
+        """
+        finished: list[Source] = []
+        failed: set[bytes | None] = set()  # keys whose later records wait for the restart too
+        for batch in rounds(messages, key=lambda message: message.key):
+            handled = []
+            for message in batch:
+                if message.key in failed:
+                    continue
+                try:
+                    outcome = await self._handle(message)
+                except Exception:
+                    self._left_unfinished(message, failed)
+                    continue
+                if outcome is None:
+                    finished.append(message)  # a duplicate, or dead-lettered
+                else:
+                    handled.append(outcome)
+            try:
+                delivered, refused = await self._deliver(handled)
+            except Exception:
+                for each in handled:
+                    self._left_unfinished(each.message, failed)
+                continue
+            finished += refused  # dead-lettered
+            for done in delivered:
+                try:
+                    self._settle(done)
+                except Exception:
+                    self._left_unfinished(done.message, failed)
+                else:
+                    finished.append(done.message)
+        return finished
+
+    def _left_unfinished(self, message: Source, failed: set[bytes | None]) -> None:
+        self.log.exception("left %s[%d]@%d unfinished", message.topic, message.partition, message.offset)
+        failed.add(message.key)
+
+    async def _handle(self, message: Source) -> _Handled | None:
+        """The record handled; None if nothing more is to be done (a duplicate, a dead letter)."""
         CURRENT_SOURCE.set(message)
         try:
             event = await admit(self.codec, message.topic, message.key, message.value, expect=self.expect)
         except Refused as refused:
             await self.dead_letter(message, refused.letter)
-            return
+            return None
         if self.processed.get(event.event_id):
             metrics.DUPLICATES_SKIPPED.labels(self.name).inc()
-            return
+            return None
         metrics.EVENTS_CONSUMED.labels(self.name, event.type).inc()
         try:
             step = await self.handle(event)
         except HandlerFailed as exc:
-            await self.dead_letter(message, DeadLetter(HANDLER_FAILED, str(exc)))
-            return
+            letter = DeadLetter(HANDLER_FAILED, str(exc))
         except InvalidOutput as exc:
-            await self.dead_letter(message, DeadLetter(INVALID_OUTPUT, str(exc)))
-            return
+            letter = DeadLetter(INVALID_OUTPUT, str(exc))
         except Exception as exc:  # a bug anywhere in handling must not skip the record silently
             self.log.exception("failed on %s", event.event_id)
-            await self.dead_letter(message, DeadLetter(AGENT_FAILED, f"{type(exc).__name__}: {exc}"))
-            return
+            letter = DeadLetter(AGENT_FAILED, f"{type(exc).__name__}: {exc}")
+        else:
+            return _Handled(message, event, step)
+        await self.dead_letter(message, letter)
+        return None
+
+    async def _deliver(self, handled: list[_Handled]) -> tuple[list[_Handled], list[Source]]:
+        """Send every output of ``handled`` and wait for the broker: the records whose outputs are
+        all acknowledged, and those dead-lettered because the broker refuses an output for good."""
         try:
-            await deliver(self.producer, step.records)
-        except PublishRefused as exc:
-            await self.dead_letter(message, DeadLetter(PUBLISH_FAILED, str(exc)))
-            return
-        for record in step.records:
+            await deliver(self.producer, [record for each in handled for record in each.step.records])
+            return handled, []
+        except PublishRefused:
+            pass  # find whose: each record's outputs again (a resent output is dropped as a duplicate)
+        delivered, refused = [], []
+        for each in handled:
+            try:
+                await deliver(self.producer, each.step.records)
+            except PublishRefused as exc:
+                await self.dead_letter(each.message, DeadLetter(PUBLISH_FAILED, str(exc)))
+                refused.append(each.message)
+            else:
+                delivered.append(each)
+        return delivered, refused
+
+    def _settle(self, done: _Handled) -> None:
+        """Outputs acknowledged: only now write the state and mark the event processed. A crash
+        before this redelivers the record, and handling it again publishes the same event ids,
+        which consumers drop."""
+        CURRENT_SOURCE.set(done.message)  # where its table writes go
+        for record in done.step.records:
             metrics.EVENTS_EMITTED.labels(self.name, record.event.type).inc()
-        # Only now: a crash before this line redelivers the record, and handling it again
-        # publishes the same event ids, which consumers drop.
-        step.settle()
-        self.processed[event.event_id] = stamped({}, message.partition)
+        done.step.settle()
+        self.processed[done.event.event_id] = stamped({}, done.message.partition)
 
     async def dead_letter(self, message: Source, letter: DeadLetter) -> None:
         self.log.warning(

@@ -1,9 +1,9 @@
 """The runtime's own ceiling for one hop: a faust worker whose agent does no work at all.
 
 The worker is built as `onething run` builds one (streams.runtime.create_app: the same consumer,
-producer and commit settings) and runs the same agent shape (streams/pipeline.py: records of
-different keys in flight together, acknowledged in order), but each record is only forwarded as it
-came: no decoding, no dedupe, no handling, no state. What it reaches is what faust's path for one
+producer and commit settings) and runs the same agent loop (``batched_records``: records taken in
+batches, every output of a batch sent before any is waited for), but each record is only forwarded
+as it came: no decoding, no dedupe, no handling, no state. What it reaches is what faust's path for one
 record costs, the part of the hop that handling code cannot make faster.
 Runs as its own process (``python -m streams.bench.runtime_floor``), as the worker does.
 """
@@ -11,12 +11,13 @@ Runs as its own process (``python -m streams.bench.runtime_floor``), as the work
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 import faust
 
 from streams.config import Settings
-from streams.runtime import create_app, pipelined_records
+from streams.runtime import batched_records, create_app
 from streams.startup import connect
 
 
@@ -24,13 +25,14 @@ def forward_all(app: faust.App, source: str, target: str) -> None:
     """An agent on ``source`` that sends each record's key and value to ``target``."""
     producer = app.producer
 
-    async def forward(message: faust.types.Message) -> None:
-        sent = await producer.send(target, message.key, message.value, None, None, None)
-        await sent  # acknowledged by the broker, as a department's outputs are
+    async def forward(messages: list[faust.types.Message]) -> list[faust.types.Message]:
+        sent = [await producer.send(target, m.key, m.value, None, None, None) for m in messages]
+        await asyncio.gather(*sent)  # acknowledged by the broker, as a department's outputs are
+        return messages
 
     @app.agent(app.topic(source, key_serializer="raw", value_serializer="raw"), name="floor", concurrency=1)
     async def floor(stream: faust.StreamT) -> None:
-        await pipelined_records(stream, forward)
+        await batched_records(stream, forward)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from streams.current_record import CURRENT_SOURCE
 from streams.events import Event
 from streams.ports import is_free
 from streams.step import Step
@@ -70,7 +71,7 @@ def cases_of(entries: Iterable[tuple[str, dict[str, Any]]], subject: str) -> lis
 
 def add_case_index(worker: Worker) -> None:
     """The indexing agent over every event topic, and the lookup endpoint."""
-    from streams.runtime import CURRENT_SOURCE, TABLE_SCHEMA  # runtime imports the worker's parts late
+    from streams.runtime import TABLE_SCHEMA  # runtime imports the worker's parts late
 
     app, catalog = worker.app, worker.connection.catalog
     cases = app.Table(CASE_TABLE, schema=TABLE_SCHEMA)
