@@ -85,7 +85,8 @@ def add_case_index(worker: Worker) -> None:
         step.write(cases, event.case_id, entry)
         return step
 
-    worker.add_agent(INDEXER, sorted(c.topic for c in catalog), index)
+    # Writes only under the record's own key (intake refuses a key that is not the case id): batched.
+    worker.add_agent(INDEXER, sorted(c.topic for c in catalog), index, batched=True)
     settings = worker.connection.settings
     if not settings.index_port:
         return
