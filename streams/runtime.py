@@ -30,7 +30,7 @@ import faust
 
 from streams import metrics, operations
 from streams.acknowledged_producer import AcknowledgedProducer
-from streams.batches import rounds
+from streams.batches import Gathered, rounds
 from streams.bundle_tracker import add_bundle_tracker
 from streams.case_gauges import CaseTally
 from streams.clock import Clock
@@ -73,10 +73,8 @@ RELEASE_TICK_SECONDS = 0.1
 PLATFORM_VERSION = "0.1.0"
 # Table changelog records faust may hold unsent before it pauses the agents (its own default: 100).
 PRODUCER_BUFFER_MESSAGES = 10_000
-# Records a department or the tracker takes at once, and how long it waits for more before it takes
-# what came: at most that long added to each hop when the worker is idle.
+# The most records a department, the tracker or the case index takes at once.
 BATCH_RECORDS = 500
-BATCH_SECONDS = 0.01
 # How long a stopping worker waits for the events in hand before committing what is finished.
 DRAIN_SECONDS = 10.0
 # Table keys are event or case ids; values are small JSON documents. JSON on both sides, because
@@ -319,13 +317,21 @@ async def records_in_order(stream: faust.StreamT, process: BatchProcess) -> None
 
 
 async def batched_records(stream: faust.StreamT, process: BatchProcess) -> None:
-    """Process what ``stream`` has in batches (RecordProcessor.process_batch): one send and one wait
-    for the outputs of many records instead of one each, and faust's path taken once per batch."""
+    """Process ``stream`` in batches (RecordProcessor.process_batch): what arrived while the last
+    batch was processed, so one send and one wait serve the outputs of many records."""
+    stream = stream.noack()  # acknowledged here, never by faust on its own
     consumer = stream.app.consumer
-    async for events in stream.noack().take_events(BATCH_RECORDS, within=BATCH_SECONDS):
-        for message in await process([event.message for event in events]):
-            consumer.finished(message)
-        # faust acknowledges the whole batch after this; only finished records count for the commit
+    gathered: Gathered[faust.types.EventT] = Gathered(BATCH_RECORDS)
+    filling = asyncio.create_task(gathered.fill(stream.events()))
+    try:
+        while events := await gathered.take():
+            for message in await process([event.message for event in events]):
+                consumer.finished(message)  # before the acknowledgement, which counts it
+            for event in events:
+                await stream.ack(event)
+        await filling  # the stream ended (in tests); raises what ended it
+    finally:
+        filling.cancel()
 
 
 @dataclass(slots=True)
