@@ -307,11 +307,18 @@ class Worker:
 
 
 async def records_in_order(stream: faust.StreamT, process: BatchProcess) -> None:
-    """Process each record of ``stream`` after the one before it is finished."""
+    """Process each record of ``stream`` after the one before it is finished.
+
+    Once a record is left unfinished, nothing after it is processed: these agents' state spans
+    keys, so the next record may depend on it. The commit stops there; the stall watch restarts
+    the worker, which reads it again.
+    """
     stream = stream.noack()  # acknowledged here, never by faust on its own
     consumer = stream.app.consumer
+    stuck = False
     async for event in stream.events():
-        if await process([event.message]):
+        stuck = stuck or not await process([event.message])
+        if not stuck:
             consumer.finished(event.message)  # before the acknowledgement, which counts it
         await stream.ack(event)
 
@@ -369,6 +376,9 @@ class RecordProcessor:
         self.producer = producer
         self.clock = clock
         self.log = logging.getLogger(f"onething.agent.{name}")
+        # Keys (cases) a record of which was left unfinished: their later records are not handled
+        # from a state that misses it, but wait with it for the restart.
+        self._failed_keys: set[bytes | None] = set()
 
     async def process(self, message: Source) -> bool:
         """Process one record; whether it is finished (processed, skipped or dead-lettered)."""
@@ -381,16 +391,15 @@ class RecordProcessor:
         after the next rebalance or restart: the commit does not pass it.
         """
         finished: list[Source] = []
-        failed: set[bytes | None] = set()  # keys whose later records wait for the restart too
         for batch in rounds(messages, key=lambda message: message.key):
             handled = []
             for message in batch:
-                if message.key in failed:
+                if message.key in self._failed_keys:
                     continue
                 try:
                     outcome = await self._handle(message)
                 except Exception:
-                    self._left_unfinished(message, failed)
+                    self._left_unfinished(message)
                     continue
                 if outcome is None:
                     finished.append(message)  # a duplicate, or dead-lettered
@@ -400,21 +409,21 @@ class RecordProcessor:
                 delivered, refused = await self._deliver(handled)
             except Exception:
                 for each in handled:
-                    self._left_unfinished(each.message, failed)
+                    self._left_unfinished(each.message)
                 continue
             finished += refused  # dead-lettered
             for done in delivered:
                 try:
                     self._settle(done)
                 except Exception:
-                    self._left_unfinished(done.message, failed)
+                    self._left_unfinished(done.message)
                 else:
                     finished.append(done.message)
         return finished
 
-    def _left_unfinished(self, message: Source, failed: set[bytes | None]) -> None:
+    def _left_unfinished(self, message: Source) -> None:
         self.log.exception("left %s[%d]@%d unfinished", message.topic, message.partition, message.offset)
-        failed.add(message.key)
+        self._failed_keys.add(message.key)
 
     async def _handle(self, message: Source) -> _Handled | None:
         """The record handled; None if nothing more is to be done (a duplicate, a dead letter)."""

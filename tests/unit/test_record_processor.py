@@ -196,7 +196,11 @@ class FailingTable(dict):
 async def test_a_record_that_failed_leaves_its_cases_later_records_unfinished(catalog, codec):
     state = FailingTable("C-1")
     messages = applications(catalog, codec, "C-1", "C-2", "C-1")
-    finished = await counting_processor(catalog, codec, Broker(), {}, state).process_batch(messages)
+    processor = counting_processor(catalog, codec, Broker(), {}, state)
+    finished = await processor.process_batch(messages)
     # C-1's second record is not handled from a state its first never wrote: both are read again
     assert [m.offset for m in finished] == [1]
     assert state == {"C-2": 1}
+    # nor is a record of C-1 in a later batch, until the restart reads the first one again
+    later = applications(catalog, codec, "C-1", "C-3")
+    assert [m.key for m in await processor.process_batch(later)] == [b"C-3"]
