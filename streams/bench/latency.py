@@ -12,6 +12,7 @@ waits no more than twice as long as the first tenth (plus a little for noise).
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
+from streams.bench.cpu import cpu_seconds
 from streams.bench.figures import Figure, Target, percentile
 from streams.bench.restaurant import OUTCOMES, application
 from streams.events import NewEvent
@@ -46,6 +48,8 @@ class RateRun:
     latencies_ms: list[float]  # completed cases, in submission order
     # Cases that ended within the grace period, rejected ones included (None: as many as completed).
     ended: int | None = None
+    # The worker's CPU over the run and its drain, per case submitted (None: not measured).
+    cpu_ms_per_case: float | None = None
 
     @property
     def completed(self) -> int:
@@ -66,6 +70,7 @@ class RateRun:
             "p50_ms": percentile(self.latencies_ms, 0.5) if have else None,
             "p99_ms": percentile(self.latencies_ms, 0.99) if have else None,
             "sustained": self.sustained,
+            "worker_cpu_ms_per_case": self.cpu_ms_per_case,
         }
 
 
@@ -86,7 +91,8 @@ def keeps_pace(latencies_in_order: Sequence[float]) -> bool:
 
 async def _run_at(
     cluster: BenchCluster, rate: float, seconds: float, grace: float, drain_timeout: float
-) -> RateRun:
+) -> tuple[int, list[float], int]:
+    """(cases submitted, latencies of those completed in the grace period, cases ended in it)."""
     connection = cluster.connection
     bootstrap = connection.settings.bootstrap_servers
     publisher = Publisher(connection.catalog, connection.codec, producer=DESK, version="bench")
@@ -145,30 +151,51 @@ async def _run_at(
         await producer.stop()
         await consumer.stop()
     latencies = [in_grace[key] - at for key, at in submitted.items() if key in in_grace]
-    return RateRun(rate, count, latencies, ended_in_grace)
+    return count, latencies, ended_in_grace
 
 
 def run_at(
-    cluster: BenchCluster, rate: float, *, seconds: float, grace: float, drain_timeout: float
+    cluster: BenchCluster,
+    rate: float,
+    *,
+    seconds: float,
+    grace: float,
+    drain_timeout: float,
+    worker_pid: int | None = None,
 ) -> RateRun:
-    return asyncio.run(_run_at(cluster, rate, seconds, grace, drain_timeout))
+    """Applications at ``rate`` for ``seconds``; with ``worker_pid``, that process's CPU per case
+    (the worker's CPU is what bounds the rate on a small machine, and is steadier than waits)."""
+    before = cpu_seconds(worker_pid)
+    count, latencies, ended = asyncio.run(_run_at(cluster, rate, seconds, grace, drain_timeout))
+    after = cpu_seconds(worker_pid)
+    cpu = None if before is None or after is None else round((after - before) * 1000 / count, 2)
+    return RateRun(rate, count, latencies, ended, cpu)
 
 
 def search_rates(
-    cluster: BenchCluster, *, seconds: float, grace: float, ladder: Sequence[float], drain_timeout: float
+    cluster: BenchCluster,
+    *,
+    seconds: float,
+    grace: float,
+    ladder: Sequence[float],
+    drain_timeout: float,
+    worker_pid: int | None = None,
 ) -> tuple[RateRun, list[RateRun]]:
     """The run at the target rate, and every run of the search for the highest sustained rate.
 
     From the target rate, up the ladder while sustained, else down it until one is.
     """
-    target = run_at(cluster, TARGET_RATE, seconds=seconds, grace=grace, drain_timeout=drain_timeout)
+    measure = functools.partial(
+        run_at, cluster, seconds=seconds, grace=grace, drain_timeout=drain_timeout, worker_pid=worker_pid
+    )
+    target = measure(TARGET_RATE)
     runs = [target]
     going_up = target.sustained
     steps = sorted(
         (r for r in ladder if (r > TARGET_RATE if going_up else r < TARGET_RATE)), reverse=not going_up
     )
     for rate in steps:
-        run = run_at(cluster, rate, seconds=seconds, grace=grace, drain_timeout=drain_timeout)
+        run = measure(rate)
         runs.append(run)
         if run.sustained != going_up:
             break
@@ -219,13 +246,19 @@ def latency_figures(
     drain_timeout: float,
     raw_hop_rate: float | None,
     consumptions_per_case: int,
+    worker_pid: int | None = None,
 ) -> tuple[Figure, Figure]:
     round_trip = raw_round_trip_ms(cluster)
     # A worker just started is slow on its first cases (connections, schema ids, first fetches):
     # a slow start would make any later queue look flat. Warm it up, unmeasured.
     run_at(cluster, WARM_UP_RATE, seconds=WARM_UP_SECONDS, grace=grace, drain_timeout=drain_timeout)
     target, runs = search_rates(
-        cluster, seconds=seconds, grace=grace, ladder=ladder, drain_timeout=drain_timeout
+        cluster,
+        seconds=seconds,
+        grace=grace,
+        ladder=ladder,
+        drain_timeout=drain_timeout,
+        worker_pid=worker_pid,
     )
     at_target = target.summary()
     latency = Figure(

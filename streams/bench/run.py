@@ -199,6 +199,7 @@ def _broker_figures(scale, bootstrap, only, profile, measured, progress, extra) 
                         drain_timeout=scale.drain_seconds,
                         raw_hop_rate=raw_hop_rate,
                         consumptions_per_case=consumptions_per_case(),
+                        worker_pid=worker.pid,
                     )
                 finally:
                     worker.stop()
