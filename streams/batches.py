@@ -1,10 +1,10 @@
 """An agent's records in batches: gathered while the last batch was processed, and split so that
 records of one key are handled in the order read.
 
-A department or the tracker reads and writes state under the record's key (its case) alone, and
-writes it only once the record's outputs are acknowledged. So the records of one batch with
-different keys are handled together, their outputs sent together and acknowledged together; a
-second record of a key waits for the next round, when the first one's state is written.
+A department, the tracker or the case index reads and writes state under the record's key (its
+case) alone, and writes it only once the record's outputs are acknowledged. So the records of one
+batch with different keys are handled together, their outputs sent together and acknowledged
+together; a second record of a key waits for the next round, when the first one's state is written.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ class Gathered(Generic[Item]):
 
     No timer: ``take`` returns as soon as one item is in, with everything that came meanwhile (up
     to ``limit``, past which the source waits). So an idle agent adds no wait to a record, and a
-    busy one takes larger batches. (faust's ``take_events`` waits on a timer instead, and woke
-    every agent each time it ran out: a sixth of an idle-ish worker's CPU.)
+    busy one takes larger batches. (faust's ``take_events`` waits on a timer instead, and starting
+    that wait again each time it ran out took a sixth of a busy worker's CPU.)
     """
 
     def __init__(self, limit: int) -> None:

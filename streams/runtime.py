@@ -399,31 +399,40 @@ class RecordProcessor:
                 try:
                     outcome = await self._handle(message)
                 except Exception:
-                    self._left_unfinished(message)
+                    self._left_unfinished([message])
                     continue
                 if outcome is None:
                     finished.append(message)  # a duplicate, or dead-lettered
                 else:
                     handled.append(outcome)
+            if not handled:
+                continue
             try:
                 delivered, refused = await self._deliver(handled)
             except Exception:
-                for each in handled:
-                    self._left_unfinished(each.message)
+                self._left_unfinished([each.message for each in handled])
                 continue
             finished += refused  # dead-lettered
             for done in delivered:
                 try:
                     self._settle(done)
                 except Exception:
-                    self._left_unfinished(done.message)
+                    self._left_unfinished([done.message])
                 else:
                     finished.append(done.message)
         return finished
 
-    def _left_unfinished(self, message: Source) -> None:
-        self.log.exception("left %s[%d]@%d unfinished", message.topic, message.partition, message.offset)
-        self._failed_keys.add(message.key)
+    def _left_unfinished(self, messages: list[Source]) -> None:
+        """Log the failure once, however many records of the round it leaves unfinished."""
+        first = messages[0]
+        self.log.exception(
+            "left %d record(s) unfinished, from %s[%d]@%d",
+            len(messages),
+            first.topic,
+            first.partition,
+            first.offset,
+        )
+        self._failed_keys.update(message.key for message in messages)
 
     async def _handle(self, message: Source) -> _Handled | None:
         """The record handled; None if nothing more is to be done (a duplicate, a dead letter)."""

@@ -13,3 +13,16 @@ def cpu_seconds(pid: int | None) -> float | None:
     except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """The CPU a process uses from now on: ``used()`` is the seconds since the meter was made
+    (None where /proc does not tell, before or after)."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.pid = pid
+        self._start = cpu_seconds(pid)
+
+    def used(self) -> float | None:
+        now = cpu_seconds(self.pid)
+        return None if self._start is None or now is None else now - self._start

@@ -22,7 +22,7 @@ from random import Random
 
 from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
-from streams.bench.cpu import cpu_seconds
+from streams.bench.cpu import CpuMeter
 from streams.bench.figures import Figure, Target
 from streams.bench.raw_hop import READY, SOURCE, TARGET
 from streams.bench.restaurant import application
@@ -146,10 +146,9 @@ class Side:
 
 def _side(cluster: BenchCluster, pid: int | None, outputs: list[str], records: list, timeout: float) -> Side:
     """Run ``records`` through the process ``pid``, timing it by its outputs, counting its CPU."""
-    before = cpu_seconds(pid)
+    meter = CpuMeter(pid)
     rate, _ = _rate_through(cluster, outputs, records, timeout)
-    after = cpu_seconds(pid)
-    return Side(rate, None if before is None or after is None else after - before, len(records))
+    return Side(rate, meter.used(), len(records))
 
 
 def raw_rate(cluster: BenchCluster, events: int, *, timeout: float) -> Side:

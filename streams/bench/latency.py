@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
-from streams.bench.cpu import cpu_seconds
+from streams.bench.cpu import CpuMeter
 from streams.bench.figures import Figure, Target, percentile
 from streams.bench.restaurant import OUTCOMES, application
 from streams.events import NewEvent
@@ -165,11 +165,10 @@ def run_at(
 ) -> RateRun:
     """Applications at ``rate`` for ``seconds``; with ``worker_pid``, that process's CPU per case
     (the worker's CPU is what bounds the rate on a small machine, and is steadier than waits)."""
-    before = cpu_seconds(worker_pid)
+    meter = CpuMeter(worker_pid)
     count, latencies, ended = asyncio.run(_run_at(cluster, rate, seconds, grace, drain_timeout))
-    after = cpu_seconds(worker_pid)
-    cpu = None if before is None or after is None else round((after - before) * 1000 / count, 2)
-    return RateRun(rate, count, latencies, ended, cpu)
+    used = meter.used()
+    return RateRun(rate, count, latencies, ended, None if used is None else round(used * 1000 / count, 2))
 
 
 def search_rates(

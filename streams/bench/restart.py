@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
-from streams.bench.cpu import cpu_seconds
+from streams.bench.cpu import CpuMeter, cpu_seconds
 from streams.bench.figures import Figure, Target
 from streams.bench.hop import applications
 from streams.bench.restaurant import OUTCOMES
@@ -56,14 +56,12 @@ class Restart:
 
 def timed_restart(worker: WorkerProcess, *, broker_pid: int | None, timeout: float) -> Restart:
     worker.stop()
-    broker_before = cpu_seconds(broker_pid)
+    broker = CpuMeter(broker_pid)
     started = time.monotonic()
     worker.start()
     worker.wait_ready(timeout=timeout)
     seconds = time.monotonic() - started
-    broker_after = cpu_seconds(broker_pid)
-    broker = None if broker_before is None or broker_after is None else broker_after - broker_before
-    return Restart(seconds, cpu_seconds(worker.pid), broker)
+    return Restart(seconds, cpu_seconds(worker.pid), broker.used())
 
 
 def timed_restarts(worker: WorkerProcess, *, broker_pid: int | None, timeout: float) -> list[Restart]:
