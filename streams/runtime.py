@@ -280,19 +280,24 @@ class Worker:
         *,
         expect: Expectation | None = None,
         batched: bool = False,
+        idempotent: bool = False,
     ) -> None:
         """Consume ``topics`` with ``handle``: intake, dedupe, delivery and dead letters included.
 
         ``batched``: records of different keys are handled together and their outputs sent together
         (streams/batches.py); only for a ``handle`` that reads and writes state under the record's
         own key alone.
+        ``idempotent``: no dedupe, for a ``handle`` that publishes nothing, whose write comes out the
+        same however often a record comes, and whose readers drop a copy of an event published again
+        (the case index): the table of processed ids, a changelog write per record, would buy nothing.
         """
         codec = self.connection.codec
         expect = expect or Expectation.of(self.connection.catalog, topics)
         source = self.app.topic(*topics, key_serializer="raw", value_serializer="raw")
-        # Event ids this agent finished: outputs acknowledged and state written.
-        processed = self.app.Table(f"{name}-processed", schema=TABLE_SCHEMA, store=ID_STORE)
-        self.add_purge(processed)
+        processed = None
+        if not idempotent:  # event ids this agent finished: outputs acknowledged and state written
+            processed = self.app.Table(f"{name}-processed", schema=TABLE_SCHEMA, store=ID_STORE)
+            self.add_purge(processed)
         records = RecordProcessor(
             name, codec, expect, handle, processed=processed, producer=self.app.producer, clock=self.clock
         )
@@ -354,7 +359,8 @@ class RecordProcessor:
     """One agent's path for its records: admit, skip what is done, handle, deliver, settle.
 
     Free of faust's streams so the order can be tested alone; ``processed`` is the agent's table
-    of finished event ids and ``producer`` anything with faust's ``send``.
+    of finished event ids (None: no dedupe, see Worker.add_agent) and ``producer`` anything with
+    faust's ``send``.
     """
 
     def __init__(
@@ -364,7 +370,7 @@ class RecordProcessor:
         expect: Expectation,
         handle: EventHandler,
         *,
-        processed: MutableMapping[str, Any],
+        processed: MutableMapping[str, Any] | None,
         producer: Producer,
         clock: Clock,
     ) -> None:
@@ -442,7 +448,7 @@ class RecordProcessor:
         except Refused as refused:
             await self.dead_letter(message, refused.letter)
             return None
-        if self.processed.get(event.event_id):
+        if self.processed is not None and self.processed.get(event.event_id):
             metrics.DUPLICATES_SKIPPED.labels(self.name).inc()
             return None
         metrics.EVENTS_CONSUMED.labels(self.name, event.type).inc()
@@ -487,7 +493,8 @@ class RecordProcessor:
         for record in done.step.records:
             metrics.EVENTS_EMITTED.labels(self.name, record.event.type).inc()
         done.step.settle()
-        self.processed[done.event.event_id] = stamped({}, done.message.partition)
+        if self.processed is not None:
+            self.processed[done.event.event_id] = stamped({}, done.message.partition)
 
     async def dead_letter(self, message: Source, letter: DeadLetter) -> None:
         self.log.warning(

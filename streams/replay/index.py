@@ -86,7 +86,9 @@ def add_case_index(worker: Worker) -> None:
         return step
 
     # Writes only under the record's own key (intake refuses a key that is not the case id): batched.
-    worker.add_agent(INDEXER, sorted(c.topic for c in catalog), index, batched=True)
+    # A position is listed once however often its record comes, and readers drop a copy of an
+    # event at another position (streams/replay/chain.py): no processed ids to keep.
+    worker.add_agent(INDEXER, sorted(c.topic for c in catalog), index, batched=True, idempotent=True)
     settings = worker.connection.settings
     if not settings.index_port:
         return

@@ -204,3 +204,11 @@ async def test_a_record_that_failed_leaves_its_cases_later_records_unfinished(ca
     # nor is a record of C-1 in a later batch, until the restart reads the first one again
     later = applications(catalog, codec, "C-1", "C-3")
     assert [m.key for m in await processor.process_batch(later)] == [b"C-3"]
+
+
+async def test_an_agent_without_processed_ids_handles_a_redelivery_again_and_keeps_no_ids(catalog, codec):
+    state: dict = {}
+    message = applications(catalog, codec, "C-1")[0]
+    processor = counting_processor(catalog, codec, Broker(), None, state)
+    assert await processor.process(message) and await processor.process(message)
+    assert state == {"C-1": 2}  # its handler must come out the same: nothing skipped it

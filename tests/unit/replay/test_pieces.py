@@ -25,6 +25,17 @@ def test_the_index_entry_gathers_each_position_once():
     assert entry["first_at"] <= entry["last_at"] and entry["subject"] == records[-1].event.subject
 
 
+def test_a_copy_of_an_event_at_another_position_is_indexed_there_and_replayed_once():
+    records = restaurant_records()
+    copy = replace(records[1], offset=records[1].offset + 100)  # published again after a crash
+    entry = None
+    for record in [*records, copy]:
+        entry = add_position(entry, record.event, record.partition, record.offset)
+    assert [copy.topic, copy.partition, copy.offset] in entry["positions"]
+    chain = build_chain("C-REPLAY", [*records, copy])
+    assert [link.event.event_id for link in chain.links].count(records[1].event.event_id) == 1
+
+
 def test_a_subject_finds_every_case_it_appears_in_oldest_first():
     records = restaurant_records()
     entry = None
