@@ -6,7 +6,10 @@ as ended (a sustained rate must end every case) but not in the latency, which is
 Applications are published at a steady rate (each built when it is sent, so its time is the
 submission time); CaseCompleted records are read as they come. A rate is *sustained* when every
 case completes within the grace period and the queue does not grow: the last quarter of cases
-waits no more than twice as long as the first tenth (plus a little for noise).
+waits no more than twice as long as the first tenth (plus a little for noise). Before the next
+rate, the worker works off everything the last one left, not only the cases: an agent off the
+critical path (the case index, the bundle tracker) still behind would make the next rate's cases
+wait for it from their first second, and a queue that long from the start no longer grows.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from random import Random
 
@@ -26,6 +29,7 @@ from streams.bench.cpu import CpuMeter
 from streams.bench.figures import Figure, Target, percentile
 from streams.bench.restaurant import OUTCOMES, application
 from streams.events import NewEvent
+from streams.lag import OffsetReader
 from streams.publisher import Publisher
 from streams.service_desk import DESK, new_case_id
 
@@ -162,13 +166,39 @@ def run_at(
     grace: float,
     drain_timeout: float,
     worker_pid: int | None = None,
+    group: str | None = None,
 ) -> RateRun:
     """Applications at ``rate`` for ``seconds``; with ``worker_pid``, that process's CPU per case
-    (the worker's CPU is what bounds the rate on a small machine, and is steadier than waits)."""
+    (the worker's CPU is what bounds the rate on a small machine, and is steadier than waits),
+    and with ``group`` (the worker's), it includes the worker's catching up on every topic."""
     meter = CpuMeter(worker_pid)
     count, latencies, ended = asyncio.run(_run_at(cluster, rate, seconds, grace, drain_timeout))
+    if group is not None:
+        wait_caught_up(cluster, group, timeout=drain_timeout)
     used = meter.used()
     return RateRun(rate, count, latencies, ended, None if used is None else round(used * 1000 / count, 2))
+
+
+def wait_caught_up(cluster: BenchCluster, group: str, *, timeout: float) -> bool:
+    """Wait until ``group`` committed the end of every event topic; whether it did in ``timeout``."""
+    topics = [contract.topic for contract in cluster.connection.catalog]
+    reader = OffsetReader(cluster.settings.bootstrap_servers)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            committed, ends = reader.read(group, topics)
+            if behind(committed, ends) == 0:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.5)
+    finally:
+        reader.close()
+
+
+def behind(committed: Mapping[tuple[str, int], int], ends: Mapping[tuple[str, int], int]) -> int:
+    """Records not yet committed, over every partition with records (one never committed: all)."""
+    return sum(max(end - committed.get(tp, 0), 0) for tp, end in ends.items())
 
 
 def search_rates(
@@ -179,13 +209,20 @@ def search_rates(
     ladder: Sequence[float],
     drain_timeout: float,
     worker_pid: int | None = None,
+    group: str | None = None,
 ) -> tuple[RateRun, list[RateRun]]:
     """The run at the target rate, and every run of the search for the highest sustained rate.
 
     From the target rate, up the ladder while sustained, else down it until one is.
     """
     measure = functools.partial(
-        run_at, cluster, seconds=seconds, grace=grace, drain_timeout=drain_timeout, worker_pid=worker_pid
+        run_at,
+        cluster,
+        seconds=seconds,
+        grace=grace,
+        drain_timeout=drain_timeout,
+        worker_pid=worker_pid,
+        group=group,
     )
     target = measure(TARGET_RATE)
     runs = [target]
@@ -246,11 +283,13 @@ def latency_figures(
     raw_hop_rate: float | None,
     consumptions_per_case: int,
     worker_pid: int | None = None,
+    group: str | None = None,
 ) -> tuple[Figure, Figure]:
     round_trip = raw_round_trip_ms(cluster)
     # A worker just started is slow on its first cases (connections, schema ids, first fetches):
     # a slow start would make any later queue look flat. Warm it up, unmeasured.
-    run_at(cluster, WARM_UP_RATE, seconds=WARM_UP_SECONDS, grace=grace, drain_timeout=drain_timeout)
+    warm_up = functools.partial(run_at, cluster, seconds=WARM_UP_SECONDS, grace=grace, group=group)
+    warm_up(WARM_UP_RATE, drain_timeout=drain_timeout)
     target, runs = search_rates(
         cluster,
         seconds=seconds,
@@ -258,6 +297,7 @@ def latency_figures(
         ladder=ladder,
         drain_timeout=drain_timeout,
         worker_pid=worker_pid,
+        group=group,
     )
     at_target = target.summary()
     latency = Figure(

@@ -32,6 +32,7 @@ TARGETS: dict[str, Target] = {
 FIGURES = ("codec", "tracker", "hop", "latency", "restart", "replay")
 # Measured only when asked for (`--only scale`): the hop's throughput with 1, 2 and 3 workers.
 CHOICES = (*FIGURES, "scale")
+LATENCY_GROUP = "bench-cases"  # the consumer group of the latency runs' worker
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -189,7 +190,7 @@ def _broker_figures(scale, bootstrap, only, profile, measured, progress, extra) 
         if "latency" in only:
 
             def latency() -> tuple[Figure, Figure]:
-                worker = cluster.worker(app_id="bench-cases", name="cases")
+                worker = cluster.worker(app_id=LATENCY_GROUP, name="cases")
                 try:
                     return latency_figures(
                         cluster,
@@ -200,6 +201,7 @@ def _broker_figures(scale, bootstrap, only, profile, measured, progress, extra) 
                         raw_hop_rate=raw_hop_rate,
                         consumptions_per_case=consumptions_per_case(),
                         worker_pid=worker.pid,
+                        group=LATENCY_GROUP,
                     )
                 finally:
                     worker.stop()

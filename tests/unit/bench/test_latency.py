@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from streams.bench.kafka_io import Seen, span_rate
-from streams.bench.latency import RateRun, keeps_pace, max_sustained
+from streams.bench.latency import RateRun, behind, keeps_pace, max_sustained
 
 
 def test_flat_waiting_keeps_pace_and_a_growing_queue_does_not():
@@ -53,3 +53,10 @@ def test_rejected_cases_end_the_run_but_only_completed_ones_have_a_latency():
     assert run.sustained
     assert run.summary()["rejected"] == 2 and run.summary()["completed"] == 8
     assert not RateRun(100, 10, [30.0] * 8, ended=9).sustained
+
+
+def test_a_worker_is_behind_by_what_it_has_not_committed_on_any_partition():
+    ends = {("applications", 0): 10, ("applications", 1): 4, ("licences", 0): 3}
+    assert behind({("applications", 0): 10, ("applications", 1): 4, ("licences", 0): 3}, ends) == 0
+    # the case index still three records behind on one partition; a partition never committed
+    assert behind({("applications", 0): 7, ("applications", 1): 4}, ends) == 3 + 3
