@@ -54,6 +54,8 @@ class RateRun:
     ended: int | None = None
     # The worker's CPU over the run and its drain, per case submitted (None: not measured).
     cpu_ms_per_case: float | None = None
+    # Whether the worker then caught up on every topic within the drain timeout (None: not asked).
+    caught_up: bool | None = None
 
     @property
     def completed(self) -> int:
@@ -75,6 +77,7 @@ class RateRun:
             "p99_ms": percentile(self.latencies_ms, 0.99) if have else None,
             "sustained": self.sustained,
             "worker_cpu_ms_per_case": self.cpu_ms_per_case,
+            "worker_caught_up": self.caught_up,
         }
 
 
@@ -173,10 +176,10 @@ def run_at(
     and with ``group`` (the worker's), it includes the worker's catching up on every topic."""
     meter = CpuMeter(worker_pid)
     count, latencies, ended = asyncio.run(_run_at(cluster, rate, seconds, grace, drain_timeout))
-    if group is not None:
-        wait_caught_up(cluster, group, timeout=drain_timeout)
+    caught_up = None if group is None else wait_caught_up(cluster, group, timeout=drain_timeout)
     used = meter.used()
-    return RateRun(rate, count, latencies, ended, None if used is None else round(used * 1000 / count, 2))
+    cpu_ms_per_case = None if used is None else round(used * 1000 / count, 2)
+    return RateRun(rate, count, latencies, ended, cpu_ms_per_case, caught_up)
 
 
 def wait_caught_up(cluster: BenchCluster, group: str, *, timeout: float) -> bool:
