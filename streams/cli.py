@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from importlib import import_module
 
-from streams.commands.arguments import count, positive_count
+from streams.commands.arguments import count, positive_count, positive_number
 from streams.config import Settings
 
 # Each of these modules adds its own subcommands: `register(commands)` with argparse subparsers,
@@ -199,7 +199,7 @@ def _app_id(args: argparse.Namespace, departments: list) -> str:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.demo import run_demo
+    from streams.demo import DEMO_RATE, run_demo
 
     return run_demo(
         settings,
@@ -210,6 +210,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         issues=args.issues,
         bundles=args.bundles,
         seed=args.seed,
+        rate=args.rate or DEMO_RATE,
     )
 
 
@@ -266,12 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--timeout", type=float, default=300, help="seconds to wait for everything to end")
     demo.add_argument("--seed", type=int, help="make the simulated applicants reproducible")
+    demo.add_argument(
+        "--rate",
+        type=positive_number,
+        help="applications per second (default 10, what one worker on two cores keeps up with)",
+    )
     demo.set_defaults(func=_demo)
 
     simulate = commands.add_parser("simulate", help="publish realistic applications and wait for them")
     simulate.add_argument("--flow", default="all", help="a flow name, or all (default)")
     simulate.add_argument("--cases", type=positive_count, default=5, help="applications per flow (default 5)")
-    simulate.add_argument("--rate", type=float, help="at most this many applications per second")
+    simulate.add_argument("--rate", type=positive_number, help="at most this many applications per second")
     simulate.add_argument("--seed", type=int, help="make the applicants reproducible")
     simulate.add_argument(
         "--timeout",

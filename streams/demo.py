@@ -90,6 +90,8 @@ def describe(events: list[Event], names: dict[str, str]) -> list[str]:
 
 # A working day in about a second: deadlines, escalations and reopened issues happen while you watch.
 DEMO_CLOCK_SPEED = 86400.0
+# Applications a second: what one worker on a two-core machine keeps up with across every flow.
+DEMO_RATE = 10.0
 
 
 @dataclass
@@ -115,6 +117,7 @@ def run_demo(
     issues: int,
     bundles: int = 1,
     seed: int | None = None,
+    rate: float = DEMO_RATE,
 ) -> int:
     # Departments take their matters' handling times, so working days and on-time rates mean something.
     settings = replace(settings, clock_speed=DEMO_CLOCK_SPEED, clock_origin=time.time(), handling_times=True)
@@ -133,7 +136,9 @@ def run_demo(
         if not once:
             show_restaurant_timelines(desk, log, timeout)
         flows = pick_flows(discovery.flows(), "all")
-        run.cases = submit_cases(desk, flows, cases=cases, seed=seed)
+        # Paced, as a city's applications come: a burst of thousands would queue, and on a clock
+        # running a day a second the queue, not the departments, would make the working days.
+        run.cases = submit_cases(desk, flows, cases=cases, rate=rate, seed=seed)
         # A seed of its own: the applications above stay the same with or without bundles.
         rng = Random(None if seed is None else seed + 1)
         run.bundles = submit_samples(desk, discovery.bundles(), flows, count=bundles, rng=rng)
