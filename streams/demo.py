@@ -136,6 +136,8 @@ def run_demo(
         if not once:
             show_restaurant_timelines(desk, log, timeout)
         flows = pick_flows(discovery.flows(), "all")
+        total = cases * len(flows)
+        say(f"Sending {total} applications to {len(flows)} flows, {rate:g} a second ({total / rate:.0f} s)…")
         # Paced, as a city's applications come: a burst of thousands would queue, and on a clock
         # running a day a second the queue, not the departments, would make the working days.
         run.cases = submit_cases(desk, flows, cases=cases, rate=rate, seed=seed)
