@@ -28,17 +28,18 @@ from pathlib import Path
 from random import Random
 
 from kafka import KafkaProducer
-from kafka.admin import KafkaAdminClient
 
 from streams import discovery
 from streams.broker import LocalBroker
 from streams.config import Settings
 from streams.demo import EVERY_MATERIAL, restaurant_application
 from streams.flows import Flow
+from streams.lag import caught_up_within
 from streams.publisher import Publisher
 from streams.registry.service import RegistryProcess
 from streams.replay.chain import build_chain
 from streams.replay.reader import LogReader
+from streams.seals import generate
 from streams.service_desk import new_case_id
 from streams.simulate import applicant_of
 from streams.startup import Connection, connect
@@ -92,32 +93,11 @@ def publish_others(connection: Connection, flow: Flow, count: int, seed: int) ->
 
 def wait_caught_up(connection: Connection, group: str, timeout: float) -> float:
     """Until the worker's group committed everything in the event topics; returns the seconds waited."""
-    from kafka import KafkaConsumer, TopicPartition
-
-    settings = connection.settings
-    started = time.monotonic()
-    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="bench")
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None)
-    try:
-        existing = consumer.topics()
-        tps = [
-            TopicPartition(c.topic, p)
-            for c in connection.catalog
-            if c.topic in existing
-            for p in consumer.partitions_for_topic(c.topic) or ()
-        ]
-        while time.monotonic() - started < timeout:
-            offsets = admin.list_group_offsets({group: tps}).get(group, {})
-            committed = {tp: meta.offset for tp, meta in offsets.items()}
-            ends = consumer.end_offsets(tps)
-            # A partition the group never committed reads -1: it is caught up only while empty.
-            if all(max(committed.get(tp, 0), 0) >= end for tp, end in ends.items()):
-                return time.monotonic() - started
-            time.sleep(1)
-    finally:
-        admin.close()
-        consumer.close()
-    raise TimeoutError(f"the worker did not catch up within {timeout:.0f} s")
+    topics = [contract.topic for contract in connection.catalog]
+    waited = caught_up_within(connection.settings.bootstrap_servers, group, topics, timeout)
+    if waited is None:
+        raise TimeoutError(f"the worker did not catch up within {timeout:.0f} s")
+    return waited
 
 
 def checkpoints(small: int, large: int) -> list[int]:
@@ -178,6 +158,7 @@ def run(small: int, large: int, repeat: int, timeout: float) -> int:
     target = next(f for f in discovery.flows() if f.name == TARGET_FLOW)
     running = departments_of(target)
     others = filler_flow(running)
+    seal_keys = generate(home / "seal-keys", [d.name for d in discovery.departments()])
     env = {
         "ONETHING_BOOTSTRAP": settings.bootstrap_servers,
         "ONETHING_REGISTRY_PORT": str(settings.registry_port),
@@ -186,6 +167,8 @@ def run(small: int, large: int, repeat: int, timeout: float) -> int:
         "ONETHING_INDEX_PORT": str(settings.index_port),
         "ONETHING_HOME": str(home),
         "ONETHING_TOKEN_KEY": "bench-token-key",
+        # Seal keys of its own: a worker refuses the public demo keyset.
+        "ONETHING_SEAL_KEY_DIR": str(seal_keys.parent),
     }
     broker.start()
     registry = RegistryProcess(settings)

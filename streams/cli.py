@@ -199,7 +199,7 @@ def _app_id(args: argparse.Namespace, departments: list) -> str:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.demo import DEMO_RATE, run_demo
+    from streams.demo import run_demo
 
     return run_demo(
         settings,
@@ -210,7 +210,7 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         issues=args.issues,
         bundles=args.bundles,
         seed=args.seed,
-        rate=args.rate or DEMO_RATE,
+        rate=args.rate,
     )
 
 

@@ -117,7 +117,7 @@ def run_demo(
     issues: int,
     bundles: int = 1,
     seed: int | None = None,
-    rate: float = DEMO_RATE,
+    rate: float | None = None,
 ) -> int:
     # Departments take their matters' handling times, so working days and on-time rates mean something.
     settings = replace(settings, clock_speed=DEMO_CLOCK_SPEED, clock_origin=time.time(), handling_times=True)
@@ -136,6 +136,7 @@ def run_demo(
         if not once:
             show_restaurant_timelines(desk, log, timeout)
         flows = pick_flows(discovery.flows(), "all")
+        rate = rate or DEMO_RATE
         total = cases * len(flows)
         say(f"Sending {total} applications to {len(flows)} flows, {rate:g} a second ({total / rate:.0f} s)…")
         # Paced, as a city's applications come: a burst of thousands would queue, and on a clock

@@ -56,6 +56,28 @@ def lag_by_agent(
     return lag
 
 
+def records_behind(committed: Offsets, ends: Offsets) -> int:
+    """Records not yet committed, over every partition of ``ends`` (one never committed: all)."""
+    return sum(max(end - committed.get(tp, 0), 0) for tp, end in ends.items())
+
+
+def caught_up_within(bootstrap: str, group: str, topics: Iterable[str], timeout: float) -> float | None:
+    """Seconds until ``group`` committed the end of every partition of ``topics``; None if it had
+    not within ``timeout``."""
+    topics = list(topics)
+    reader = OffsetReader(bootstrap)
+    started = time.monotonic()
+    try:
+        while True:
+            if records_behind(*reader.read(group, topics)) == 0:
+                return time.monotonic() - started
+            if time.monotonic() - started > timeout:
+                return None
+            time.sleep(0.5)
+    finally:
+        reader.close()
+
+
 class OffsetReader:
     """Committed and end offsets through one admin client and one group-less consumer, kept open."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from random import Random
 
@@ -29,7 +29,7 @@ from streams.bench.cpu import CpuMeter
 from streams.bench.figures import Figure, Target, percentile
 from streams.bench.restaurant import OUTCOMES, application
 from streams.events import NewEvent
-from streams.lag import OffsetReader
+from streams.lag import caught_up_within
 from streams.publisher import Publisher
 from streams.service_desk import DESK, new_case_id
 
@@ -176,32 +176,14 @@ def run_at(
     and with ``group`` (the worker's), it includes the worker's catching up on every topic."""
     meter = CpuMeter(worker_pid)
     count, latencies, ended = asyncio.run(_run_at(cluster, rate, seconds, grace, drain_timeout))
-    caught_up = None if group is None else wait_caught_up(cluster, group, timeout=drain_timeout)
+    caught_up = None
+    if group is not None:
+        topics = [contract.topic for contract in cluster.connection.catalog]
+        bootstrap = cluster.settings.bootstrap_servers
+        caught_up = caught_up_within(bootstrap, group, topics, drain_timeout) is not None
     used = meter.used()
     cpu_ms_per_case = None if used is None else round(used * 1000 / count, 2)
     return RateRun(rate, count, latencies, ended, cpu_ms_per_case, caught_up)
-
-
-def wait_caught_up(cluster: BenchCluster, group: str, *, timeout: float) -> bool:
-    """Wait until ``group`` committed the end of every event topic; whether it did in ``timeout``."""
-    topics = [contract.topic for contract in cluster.connection.catalog]
-    reader = OffsetReader(cluster.settings.bootstrap_servers)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            committed, ends = reader.read(group, topics)
-            if behind(committed, ends) == 0:
-                return True
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.5)
-    finally:
-        reader.close()
-
-
-def behind(committed: Mapping[tuple[str, int], int], ends: Mapping[tuple[str, int], int]) -> int:
-    """Records not yet committed, over every partition with records (one never committed: all)."""
-    return sum(max(end - committed.get(tp, 0), 0) for tp, end in ends.items())
 
 
 def search_rates(
@@ -291,8 +273,9 @@ def latency_figures(
     round_trip = raw_round_trip_ms(cluster)
     # A worker just started is slow on its first cases (connections, schema ids, first fetches):
     # a slow start would make any later queue look flat. Warm it up, unmeasured.
-    warm_up = functools.partial(run_at, cluster, seconds=WARM_UP_SECONDS, grace=grace, group=group)
-    warm_up(WARM_UP_RATE, drain_timeout=drain_timeout)
+    run_at(
+        cluster, WARM_UP_RATE, seconds=WARM_UP_SECONDS, grace=grace, drain_timeout=drain_timeout, group=group
+    )
     target, runs = search_rates(
         cluster,
         seconds=seconds,

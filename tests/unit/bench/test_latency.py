@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from streams.bench.kafka_io import Seen, span_rate
-from streams.bench.latency import RateRun, behind, keeps_pace, max_sustained
+from streams.bench.latency import RateRun, keeps_pace, max_sustained
+from streams.lag import records_behind as behind
 
 
 def test_flat_waiting_keeps_pace_and_a_growing_queue_does_not():
