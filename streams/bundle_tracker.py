@@ -17,14 +17,14 @@ from streams.bundles import BUNDLE_COMPLETED, BUNDLE_MEMBER_FINISHED, BUNDLE_REQ
 from streams.events import Event, NewEvent
 from streams.publisher import OutgoingRecord, Publisher
 from streams.step import Step
-from streams.tracker import millis
+from streams.tracker import CASE_COMPLETED, CASE_REJECTED, millis
 
 if TYPE_CHECKING:
     from streams.runtime import Worker
 
 AGENT = "bundles"
 VERSION = "1.0.0"
-OUTCOMES = {"CaseCompleted": "COMPLETED", "CaseRejected": "REJECTED"}
+OUTCOMES = {CASE_COMPLETED: "COMPLETED", CASE_REJECTED: "REJECTED"}
 INPUTS = (BUNDLE_REQUESTED, BUNDLE_MEMBER_FINISHED, *OUTCOMES)
 
 

@@ -30,6 +30,9 @@ class Settings:
     # The operators' dashboard (with /metrics and /healthz) served by `onething run`; 0 turns it off.
     dashboard_port: int = 8080
     dashboard_host: str = "127.0.0.1"
+    # Closed cases and issues the dashboard keeps in memory besides every open one, the latest
+    # first; older ones are read back from the log when asked for (streams/case_window.py).
+    dashboard_closed_cases: int = 20_000
     # The case index's lookups (`onething replay` finds a case's events there); 0 turns it off.
     index_port: int = 18082
     # "module:attribute" departments not (yet) installed as packages, e.g. while developing one.
@@ -83,6 +86,9 @@ class Settings:
             metrics_host=env.get("ONETHING_METRICS_HOST", cls.metrics_host),
             dashboard_port=int(env.get("ONETHING_DASHBOARD_PORT", cls.dashboard_port)),
             dashboard_host=env.get("ONETHING_DASHBOARD_HOST", cls.dashboard_host),
+            dashboard_closed_cases=int(
+                env.get("ONETHING_DASHBOARD_CLOSED_CASES", cls.dashboard_closed_cases)
+            ),
             index_port=int(env.get("ONETHING_INDEX_PORT", cls.index_port)),
             clock_speed=float(env.get("ONETHING_CLOCK_SPEED", cls.clock_speed)),
             clock_origin=float(env["ONETHING_CLOCK_ORIGIN"]) if env.get("ONETHING_CLOCK_ORIGIN") else None,

@@ -29,6 +29,7 @@ from streams.service_notes import notes
 from streams.simulate import SimulatedCase, case_summary, outcome, pick_flows, submit_cases
 from streams.startup import Connection, connect
 from streams.terminal import pad, width
+from streams.tracker import CASE_OUTCOMES
 from streams.worker_process import WorkerProcess
 
 EVERY_MATERIAL = [
@@ -42,7 +43,6 @@ APPLICATIONS = [
     ("阿娘面馆", 120.0, 4, None, EVERY_MATERIAL),
     ("鼓楼小笼包", 60.0, 3, "小笼包", EVERY_MATERIAL[:2]),
 ]
-OUTCOMES = ("CaseCompleted", "CaseRejected")
 
 
 def restaurant_application(
@@ -209,9 +209,11 @@ def show_restaurant_timelines(desk: ServiceDesk, log: EventLog, timeout: float) 
         event = desk.submit("RestaurantApplicationSubmitted", app, subject=app["legal_representative"])
         submitted.append((event, app))
     print(f"Submitted {len(submitted)} 开办餐饮店 applications (platform clock: a day a second)\n")
-    log.wait_until(
-        lambda: all(any(e.type in OUTCOMES for e in log.events(c.case_id)) for c, _ in submitted), timeout
-    )
+
+    def ended(case_id: str) -> bool:
+        return any(e.type in CASE_OUTCOMES for e in log.events(case_id))
+
+    log.wait_until(lambda: all(ended(c.case_id) for c, _ in submitted), timeout)
     for application_event, app in submitted:
         events = log.events(application_event.case_id)
         extras = ", signboard" if app["signboard_text"] else ""
@@ -220,7 +222,7 @@ def show_restaurant_timelines(desk: ServiceDesk, log: EventLog, timeout: float) 
             f"({app['premises_area_m2']:.0f} m²{extras})"
         )
         print("\n".join(describe(events, names)))
-        outcome = next((e for e in events if e.type in OUTCOMES), None)
+        outcome = next((e for e in events if e.type in CASE_OUTCOMES), None)
         print(f"  ⇒ {_verdict(outcome)}\n")
 
 

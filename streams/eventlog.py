@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from kafka import KafkaConsumer, TopicPartition
 
+from streams.case_window import CaseWindow
 from streams.codec import DecodeError
 from streams.config import Settings
 from streams.deadletter import header_map
@@ -32,9 +33,10 @@ class DeadLetterRecord:
 
 
 class EventLog:
-    """Follows the log on a background thread until closed."""
+    """Follows the log on a background thread until closed; holds what ``window`` keeps (by
+    default everything), and as many dead letters as its closed-case limit, the latest."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, window: CaseWindow | None = None) -> None:
         self._codec = connection.codec
         topics = [c.topic for c in connection.catalog] + [DEAD_LETTER_TOPIC]
         self._consumer = KafkaConsumer(
@@ -54,8 +56,9 @@ class EventLog:
         self._ends = self._consumer.end_offsets(partitions) if partitions else {}
         self._caught_up = False
         self._lock = threading.Condition()
-        self._by_case: dict[str, list[Event]] = defaultdict(list)
-        self.dead_letters: list[DeadLetterRecord] = []
+        self._cases = window or CaseWindow()
+        self.dead_letters: deque[DeadLetterRecord] = deque(maxlen=self._cases.closed_limit)
+        self.dead_letters_read = 0
         self._stopping = False
         self._thread = threading.Thread(target=self._follow, name="event-log", daemon=True)
         self._thread.start()
@@ -78,21 +81,36 @@ class EventLog:
     def _take(self, record) -> None:
         if record.topic == DEAD_LETTER_TOPIC:
             self.dead_letters.append(DeadLetterRecord(record.key, record.value, header_map(record.headers)))
+            self.dead_letters_read += 1
             return
         try:
             event = decode_event(self._codec, record.value)
         except DecodeError:
             return  # the agents dead-letter these; the reader only shows what was understood
-        self._by_case[event.case_id].append(event)
+        self._cases.add(event)
+
+    @property
+    def window(self) -> CaseWindow:
+        return self._cases
+
+    def version(self) -> tuple[int, int]:
+        """Events and dead letters read so far: changes whenever something new was read."""
+        with self._lock:
+            return self._cases.read, self.dead_letters_read
+
+    def letters(self) -> list[DeadLetterRecord]:
+        """The dead letters held, oldest first (a copy: the reader goes on adding)."""
+        with self._lock:
+            return list(self.dead_letters)
 
     def events(self, case_id: str) -> list[Event]:
         with self._lock:
-            return sorted(self._by_case.get(case_id, []), key=lambda e: e.envelope["occurred_at"])
+            return sorted(self._cases.get(case_id), key=lambda e: e.envelope["occurred_at"])
 
     def all_events(self) -> list[Event]:
-        """Every event read so far, in the order they occurred."""
+        """Every event held, in the order they occurred."""
         with self._lock:
-            every = [e for events in self._by_case.values() for e in events]
+            every = list(self._cases)
         return sorted(every, key=lambda e: e.envelope["occurred_at"])
 
     def wait_caught_up(self, timeout: float = 60) -> bool:
@@ -111,7 +129,7 @@ class EventLog:
 
     def wait_for(self, case_id: str, event_type: str, timeout: float = 60) -> Event | None:
         def found() -> Event | None:
-            return next((e for e in self._by_case.get(case_id, []) if e.type == event_type), None)
+            return next((e for e in self._cases.get(case_id) if e.type == event_type), None)
 
         self.wait_until(lambda: found() is not None, timeout)
         with self._lock:

@@ -24,8 +24,8 @@ from streams.flows import Flow
 from streams.identifiers import is_valid_uscc
 from streams.samples import FaultPlan, planned
 from streams.service_desk import ServiceDesk, new_case_id
+from streams.tracker import CASE_OUTCOMES
 
-OUTCOMES = ("CaseCompleted", "CaseRejected")
 STATUS = {"CaseCompleted": "completed", "CaseRejected": "rejected"}
 
 
@@ -135,7 +135,7 @@ def wait_for_outcomes(event_log: EventLog, cases: list[SimulatedCase], timeout: 
 
 
 def outcome(event_log: EventLog, case: SimulatedCase) -> Event | None:
-    return next((e for e in event_log.events(case.application.case_id) if e.type in OUTCOMES), None)
+    return next((e for e in event_log.events(case.application.case_id) if e.type in CASE_OUTCOMES), None)
 
 
 def case_summary(event_log: EventLog, cases: list[SimulatedCase]) -> dict[str, Any]:

@@ -34,9 +34,8 @@ from streams.processing import DepartmentProcessor, decode_event
 from streams.publisher import OutgoingRecord, Publisher
 from streams.seals import Keyring
 from streams.service_desk import DESK
-from streams.tracker import CaseTracker
+from streams.tracker import CASE_OUTCOMES, CaseTracker
 
-OUTCOMES = ("CaseCompleted", "CaseRejected")
 SUBJECT = "ct_test_subject"
 
 
@@ -53,7 +52,7 @@ class Case:
     @property
     def outcome(self) -> Event:
         """The tracker's CaseCompleted or CaseRejected (there must be exactly one)."""
-        [outcome] = [e for e in self.events if e.type in OUTCOMES]
+        [outcome] = [e for e in self.events if e.type in CASE_OUTCOMES]
         return outcome
 
     def one(self, event_type: str) -> Event:

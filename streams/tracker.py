@@ -22,6 +22,8 @@ from streams.publisher import OutgoingRecord, Publisher
 
 OPEN, COMPLETED, REJECTED_STATUS = "open", "completed", "rejected"
 DEADLINE_MISSED = "DeadlineMissed"
+CASE_COMPLETED, CASE_REJECTED = "CaseCompleted", "CaseRejected"
+CASE_OUTCOMES = (CASE_COMPLETED, CASE_REJECTED)  # a case's end: exactly one of them, once
 SUPERVISION_OFFICE = "督办"
 
 
@@ -134,12 +136,12 @@ class CaseTracker:
         if rejection and rejection["matter"] in state["required"]:
             state["status"] = REJECTED_STATUS
             outcome = NewEvent(
-                "CaseRejected",
+                CASE_REJECTED,
                 {"flow": state["flow"], "matter": rejection["matter"], "reasons": rejection["reasons"]},
             )
         elif all(m in state["done"] for m in state["required"]):
             state["status"] = COMPLETED
-            outcome = NewEvent("CaseCompleted", self._completion(state, event))
+            outcome = NewEvent(CASE_COMPLETED, self._completion(state, event))
             durations.observe_case(outcome.payload)
         else:
             return state, []

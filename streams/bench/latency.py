@@ -27,14 +27,15 @@ from streams.bench import kafka_io
 from streams.bench.cluster import BenchCluster
 from streams.bench.cpu import CpuMeter
 from streams.bench.figures import Figure, Target, percentile
-from streams.bench.restaurant import OUTCOMES, application
+from streams.bench.restaurant import application
 from streams.events import NewEvent
 from streams.lag import caught_up_within
 from streams.publisher import Publisher
 from streams.service_desk import DESK, new_case_id
+from streams.tracker import CASE_COMPLETED, CASE_OUTCOMES
 
 APPLICATION = "RestaurantApplicationSubmitted"
-COMPLETED = "CaseCompleted"
+
 TARGET_RATE = 200.0
 LATENCY_TARGET = Target("<", 250, on="value")
 SUSTAINED_TARGET = Target(">=", TARGET_RATE, on="value")
@@ -103,8 +104,8 @@ async def _run_at(
     connection = cluster.connection
     bootstrap = connection.settings.bootstrap_servers
     publisher = Publisher(connection.catalog, connection.codec, producer=DESK, version="bench")
-    outcomes = kafka_io.end_offsets(bootstrap, [connection.catalog[o].topic for o in OUTCOMES])
-    completed_topic = connection.catalog[COMPLETED].topic
+    outcomes = kafka_io.end_offsets(bootstrap, [connection.catalog[o].topic for o in CASE_OUTCOMES])
+    completed_topic = connection.catalog[CASE_COMPLETED].topic
     rng = Random(int(rate))
     count = max(1, int(rate * seconds))
     submitted: dict[bytes, float] = {}

@@ -19,7 +19,7 @@ from streams.bench.cluster import BenchCluster
 from streams.bench.cpu import CpuMeter, cpu_seconds
 from streams.bench.figures import Figure, Target
 from streams.bench.hop import applications
-from streams.bench.restaurant import OUTCOMES
+from streams.tracker import CASE_OUTCOMES
 from streams.worker_process import WorkerProcess
 
 # "No more than after 1,000", with room for the noise of a shared 2-core machine.
@@ -32,7 +32,7 @@ RESTARTS = 3
 def finish_cases(cluster: BenchCluster, count: int, *, seed: int, timeout: float) -> int:
     """Publish ``count`` restaurant applications at once and wait for each case's outcome."""
     bootstrap = cluster.settings.bootstrap_servers
-    outcomes = kafka_io.end_offsets(bootstrap, [cluster.connection.catalog[o].topic for o in OUTCOMES])
+    outcomes = kafka_io.end_offsets(bootstrap, [cluster.connection.catalog[o].topic for o in CASE_OUTCOMES])
     records = applications(cluster, count, seed=seed)
     keys = {key for _, key, _ in records}
 

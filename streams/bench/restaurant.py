@@ -15,7 +15,6 @@ from streams.flows import Flow
 from streams.simulate import applicant_of
 
 RESTAURANT = "open_restaurant"
-OUTCOMES = ("CaseCompleted", "CaseRejected")
 
 
 @cache

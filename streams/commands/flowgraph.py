@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from streams.department import REJECTED, Department, Matter
 from streams.flows import Flow
 from streams.issues.machine import INPUTS as ISSUE_LOOP_INPUTS
+from streams.tracker import CASE_OUTCOMES
 
 # Events the tracker publishes to end a case: nobody needs to consume them.
-CASE_OUTCOMES = frozenset({"CaseCompleted", "CaseRejected"})
 
 UNREACHABLE, ORDER, UNCONSUMED, NO_SCHEMA, UNKNOWN_MATTER, DUPLICATE = (
     "unreachable",
@@ -225,7 +225,7 @@ def _unconsumed(
     by_key = {m.key: m for m in matters}
     # The tracker consumes the done event of every matter some flow includes.
     terminal = {by_key[s.matter].done for f in flows for s in f.steps if s.matter in by_key}
-    terminal |= CASE_OUTCOMES | {REJECTED} | set(consumed_by_platform)
+    terminal |= set(CASE_OUTCOMES) | {REJECTED} | set(consumed_by_platform)
     problems = []
     for matter in matters:
         for event in dict.fromkeys(matter.emits):

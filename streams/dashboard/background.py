@@ -8,7 +8,9 @@ import threading
 from aiohttp import web
 
 from streams import discovery
+from streams.case_window import CaseWindow
 from streams.commands.coverage import area_coverage
+from streams.dashboard.cases import lifecycle
 from streams.dashboard.server import build_app
 from streams.dashboard.snapshot import LiveLog
 from streams.dashboard.vendor import echarts
@@ -16,6 +18,7 @@ from streams.demo import display_names
 from streams.eventlog import EventLog
 from streams.flows import FlowMap
 from streams.ports import require_free
+from streams.replay.select import case_history
 from streams.startup import Connection
 
 WHAT = "the operators' dashboard"
@@ -23,17 +26,23 @@ SETTING = "ONETHING_DASHBOARD_PORT"
 
 
 def live_log(connection: Connection) -> LiveLog:
-    """Follow the whole log from its start, with the declarations the pages are drawn from."""
+    """Follow the log from its start, holding open work and the latest closed cases, with the
+    declarations the pages are drawn from."""
+    settings = connection.settings
+    if settings.dashboard_closed_cases < 1:
+        raise ValueError("ONETHING_DASHBOARD_CLOSED_CASES must be a positive number of cases")
     flows = discovery.flows()
-    departments = discovery.departments(extra=connection.settings.extra_departments)
+    departments = discovery.departments(extra=settings.extra_departments)
+    flow_map = FlowMap(flows, departments)
     return LiveLog(
-        EventLog(connection),
+        EventLog(connection, CaseWindow(settings.dashboard_closed_cases, lifecycle(flow_map))),
         flows,
-        FlowMap(flows, departments),
+        flow_map,
         display_names(),
         connection.settings.clock(),
         bundles=discovery.bundles(),
         coverage=area_coverage(),
+        history=lambda case_id: case_history(settings, case_id),
     )
 
 

@@ -11,14 +11,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from streams.bundles import BUNDLE_COMPLETED, BUNDLE_REQUESTED
 from streams.calendar import add_working_days, working_days_between
+from streams.case_window import Lifecycle
 from streams.department import REJECTED
 from streams.events import Event
 from streams.flows import FlowMap
-from streams.tracker import from_millis, millis
+from streams.issues import model as m
+from streams.tracker import CASE_OUTCOMES, from_millis, millis
 
 OPEN, OVERDUE, COMPLETED, REJECTED_STATE = "open", "overdue", "completed", "rejected"
 STATES = (OPEN, OVERDUE, COMPLETED, REJECTED_STATE)
+CLOSING = frozenset({*CASE_OUTCOMES, BUNDLE_COMPLETED, m.CLOSED})
+
+
+def closes(event: Event) -> bool:
+    """Whether the event ends its case, bundle or issue. A merge ends the duplicate issue only."""
+    if event.type == m.MERGED:
+        return event.payload.get("duplicate_issue_id") == event.case_id
+    return event.type in CLOSING
+
+
+def lifecycle(flow_map: FlowMap) -> Lifecycle:
+    """How the dashboard tells open work (always held) from closed (held while in its window)."""
+    opening = {*flow_map.by_application, BUNDLE_REQUESTED, m.RAISED}
+    return Lifecycle(opening=opening, closes=closes, reopening={m.REOPENED})
 
 
 @dataclass(frozen=True)

@@ -284,7 +284,8 @@ def issue_timeline(issue_id: str, events: list[Event], names: Mapping[str, str])
     }
 
 
-def dead_letters(letters: Iterable[DeadLetterRecord]) -> dict[str, Any]:
+def dead_letters(letters: Iterable[DeadLetterRecord], total: int | None = None) -> dict[str, Any]:
+    """The latest dead letters; ``total`` counts every one read, held or not."""
     rows = [
         {
             "key": (letter.key or b"").decode(errors="replace"),
@@ -299,7 +300,7 @@ def dead_letters(letters: Iterable[DeadLetterRecord]) -> dict[str, Any]:
     ]
     rows.reverse()  # newest first
     return {
-        "total": len(rows),
+        "total": len(rows) if total is None else total,
         "by_kind": dict(Counter(r["kind"] or "?" for r in rows)),
         "by_agent": dict(Counter(r["agent"] or "?" for r in rows)),
         "letters": rows[:LIST_LIMIT],

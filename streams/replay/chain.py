@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from streams.replay.reader import Located
-from streams.tracker import millis
+from streams.tracker import CASE_OUTCOMES, millis
 
 # Events that say a deadline passed, and the field naming who held the case then.
 DEADLINE_EVENTS = {"DeadlineMissed", "IssueOverdue"}
 ESCALATIONS = {"CaseEscalated", "IssueEscalated"}
 # Closing events that say whether the whole case or issue was on time.
-OUTCOMES = {"CaseCompleted", "CaseRejected", "IssueClosed"}
+OUTCOMES = {*CASE_OUTCOMES, "IssueClosed"}
 ROOTS = {"IssueRaised"}
 
 

@@ -34,6 +34,8 @@ function table(headers, rows, rowClass = () => "") {
 const caseLink = (id) => `<a class="case-link" href="#/cases/${encodeURIComponent(id)}">${esc(id)}</a>`;
 const issueLink = (id) => `<a class="issue-link" href="#/issues/${encodeURIComponent(id)}">${esc(id)}</a>`;
 const stateTag = (s) => `<span class="tag ${esc(s)}">${esc(t("state." + s))}</span>`;
+// Shown when the dashboard let older closed cases go (ONETHING_DASHBOARD_CLOSED_CASES): say what the figures cover.
+const windowNote = (w) => w && w.let_go ? `<p class="muted window-note">${esc(t("window.note").replace("{limit}", w.closed_limit).replace("{let_go}", w.let_go))}</p>` : "";
 const card = (label, value, warn) => `<div class="card${warn ? " warn" : ""}">${esc(label)}<b>${esc(value)}</b></div>`;
 
 const STATE_COLOURS = {open: "#1e88e5", overdue: "#e53935", completed: "#43a047", rejected: "#9e9e9e"};
@@ -42,7 +44,7 @@ const pages = {
   async overview() {
     const d = await api("overview");
     const names = d.flows.map((f) => lang === "zh" ? f.display_name : f.name);
-    page.innerHTML = `<div class="cards">${d.states.map((s) => card(t("state." + s), d.totals[s], s === "overdue" && d.totals[s])).join("")}
+    page.innerHTML = `${windowNote(d.window)}<div class="cards">${d.states.map((s) => card(t("state." + s), d.totals[s], s === "overdue" && d.totals[s])).join("")}
       ${card(t("issues.open"), d.issues.open)}${card(t("issues.overdue"), d.issues.overdue, d.issues.overdue)}
       ${card(t("dead.total"), d.dead_letters, d.dead_letters)}${card(t("events"), d.events)}</div>
       <h2>${esc(t("cases.flight"))}</h2><div id="c-flows" class="chart tall"></div>
@@ -204,7 +206,7 @@ const pages = {
     const figures = ["materials", "trips", "steps", "working_days", "submissions"];
     const published = d.flows.filter((f) => f.published);
     const flowName = (f) => lang === "zh" ? f.display_name : f.name;
-    page.innerHTML = `<h2>${esc(t("report.title"))}</h2>
+    page.innerHTML = `<h2>${esc(t("report.title"))}</h2>${windowNote(d.window)}
       <div class="cards">${card(t("report.online"), pct(d.online_rate))}${card(t("state.completed"), d.cases.completed)}${card(t("state.open"), d.cases.open)}</div>
       ${serviceSections(d, flowName)}
       <h2>${esc(t("report.days"))}</h2><div id="c-report" class="chart"></div>
