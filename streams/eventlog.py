@@ -6,6 +6,7 @@ Used by the demo, by tests that watch what the platform did, and later by replay
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import deque
@@ -59,6 +60,7 @@ class EventLog:
         self._cases = window or CaseWindow()
         self.dead_letters: deque[DeadLetterRecord] = deque(maxlen=self._cases.closed_limit)
         self.dead_letters_read = 0
+        self._written: dict[TopicPartition, int] = {}  # the last record's timestamp read, per partition
         self._stopping = False
         self._thread = threading.Thread(target=self._follow, name="event-log", daemon=True)
         self._thread.start()
@@ -72,9 +74,13 @@ class EventLog:
             ends = self._ends.items()
             at_end = self._caught_up or all(self._consumer.position(tp) >= end for tp, end in ends)
             with self._lock:
-                for records in batches.values():
+                for partition, records in batches.items():
                     for record in records:
                         self._take(record)
+                    if records:
+                        self._written[partition] = records[-1].timestamp
+                if self._cases.closed_limit is not None:
+                    self._cases.trim(self._read_past(at_end))
                 self._caught_up = at_end
                 self._lock.notify_all()
 
@@ -87,7 +93,14 @@ class EventLog:
             event = decode_event(self._codec, record.value)
         except DecodeError:
             return  # the agents dead-letter these; the reader only shows what was understood
-        self._cases.add(event)
+        self._cases.add(event, record.timestamp)
+
+    def _read_past(self, caught_up: bool) -> float:
+        """The record time every partition still catching up has been read past (ms)."""
+        if caught_up:
+            return math.inf
+        behind = (tp for tp, end in self._ends.items() if self._consumer.position(tp) < end)
+        return min((self._written.get(tp, -math.inf) for tp in behind), default=math.inf)
 
     @property
     def window(self) -> CaseWindow:

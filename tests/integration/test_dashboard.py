@@ -259,3 +259,63 @@ def test_onething_dashboard_serves_the_same_pages_beside_running_workers(setting
     finally:
         standalone.terminate()
         standalone.wait(30)
+
+
+def test_a_dashboard_holding_two_closed_cases_counts_all_open_work_and_reads_older_ones_back(
+    settings, platform_data, dashboard, browser
+):
+    """ONETHING_DASHBOARD_CLOSED_CASES bounds what a dashboard holds: open work all of it, closed
+    cases and issues only the latest; a case let go still opens, read back from the log."""
+    port = free_port()
+    env = {**os.environ, **worker_env(settings), "ONETHING_DASHBOARD_CLOSED_CASES": "2"}
+    standalone = subprocess.Popen(
+        [sys.executable, "-m", "streams.cli", "dashboard", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        small = f"http://127.0.0.1:{port}"
+
+        def both_at_one_point():  # the two dashboards folded the same log, up to the same event
+            full, kept = get_json(f"{dashboard}/api/overview"), get_json(f"{small}/api/overview")
+            point = ("events", "dead_letters")
+            if full and kept and all(full[k] == kept[k] for k in point):
+                return full, kept
+            return None
+
+        pair = wait_until(both_at_one_point, 120)
+        assert pair, "the two dashboards never read the log to the same point"
+        full, kept = pair
+        assert kept["window"]["closed_limit"] == 2 and kept["window"]["let_go"] > 0
+        assert kept["window"]["held_events"] < kept["events"] == full["events"]
+        assert full["window"]["let_go"] == 0
+        assert kept["totals"]["completed"] + kept["totals"]["rejected"] <= 2
+        for state in ("open", "overdue"):
+            assert kept["totals"][state] == full["totals"][state]
+        assert kept["issues"] == full["issues"]  # open and overdue issues, every one
+
+        kept_ids = {c["case_id"] for c in kept["cases"]}
+        let_go = [
+            c["case_id"] for c in full["cases"] if c["state"] == "completed" and c["case_id"] not in kept_ids
+        ]
+        assert let_go, "every completed case is still held"
+        read_back = get_json(f"{small}/api/cases/{let_go[0]}")
+        original = get_json(f"{dashboard}/api/cases/{let_go[0]}")
+        assert read_back and read_back["case"]["state"] == "completed"
+        assert [e["type"] for e in read_back["events"]] == [e["type"] for e in original["events"]]
+        assert read_back["holdings"] == original["holdings"]
+
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        try:
+            tab = context.new_page()
+            tab.goto(small + "/")
+            loaded(tab, "overview")
+            note = tab.inner_text(".window-note")
+            assert "最近 2 件已办结" in note and str(kept["window"]["let_go"]) in note
+        finally:
+            context.close()
+    finally:
+        standalone.terminate()
+        standalone.wait(30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 import pytest
@@ -21,6 +22,12 @@ def closed_case(case_id: str, day: float) -> list:
     return [application(case_id, 80.0), at("CaseCompleted", case_id, day, flow="open_restaurant")]
 
 
+def feed(cases: CaseWindow, events: list, *, written: int = 0, read_past: float = math.inf) -> None:
+    for event in events:
+        cases.add(event, written)
+        cases.trim(read_past)
+
+
 def held_ids(cases: CaseWindow) -> set[str]:
     return {e.case_id for e in cases}
 
@@ -28,19 +35,17 @@ def held_ids(cases: CaseWindow) -> set[str]:
 def test_a_reader_without_a_limit_keeps_every_event():
     cases = window(None)
     for n in range(300):
-        for event in closed_case(f"C-{n}", 1):
-            cases.add(event)
+        feed(cases, closed_case(f"C-{n}", 1))
     assert (cases.read, cases.held, cases.let_go) == (600, 600, 0)
     assert len(cases.get("C-0")) == 2
 
 
 def test_memory_holds_open_cases_and_only_the_latest_closed_ones():
     cases = window(10)
-    cases.add(application("C-OPEN-OLD", 450.0))  # the first event read, and never closed
+    feed(cases, [application("C-OPEN-OLD", 450.0)])  # the first event read, and never closed
     for n in range(200):
-        for event in closed_case(f"C-{n}", 1):
-            cases.add(event)
-    cases.add(application("C-OPEN-NEW", 80.0))
+        feed(cases, closed_case(f"C-{n}", 1))
+    feed(cases, [application("C-OPEN-NEW", 80.0)])
 
     assert held_ids(cases) == {"C-OPEN-OLD", "C-OPEN-NEW"} | {f"C-{n}" for n in range(190, 200)}
     assert (cases.read, cases.held, cases.let_go) == (402, 22, 190)
@@ -52,48 +57,58 @@ def test_memory_holds_open_cases_and_only_the_latest_closed_ones():
 def test_a_late_event_of_a_case_let_go_is_let_go_in_turn():
     cases = window(2)
     for n in range(3):
-        for event in closed_case(f"C-{n}", 1):
-            cases.add(event)
+        feed(cases, closed_case(f"C-{n}", 1))
     assert "C-0" not in held_ids(cases)
-    cases.add(at("HealthCertificatesIssued", "C-0", 3))  # redelivered long after: a fragment
+    feed(cases, [at("HealthCertificatesIssued", "C-0", 3)])  # redelivered long after: a fragment
     for n in range(3, 5):
-        for event in closed_case(f"C-{n}", 1):
-            cases.add(event)
+        feed(cases, closed_case(f"C-{n}", 1))
     assert held_ids(cases) == {"C-3", "C-4"}
 
 
 def test_events_read_before_their_application_join_it_and_the_case_stays_open():
     """Catching up, the reader takes topics in any order: a matter's event may come first."""
     cases = window(1)
-    cases.add(at("BusinessLicenseIssued", "C-A", 0.1))
-    cases.add(application("C-A", 80.0))
+    feed(cases, [at("BusinessLicenseIssued", "C-A", 0.1)])
+    feed(cases, [application("C-A", 80.0)])
     for n in range(3):
-        for event in closed_case(f"C-{n}", 1):
-            cases.add(event)
+        feed(cases, closed_case(f"C-{n}", 1))
     assert [e.type for e in cases.get("C-A")] == ["BusinessLicenseIssued", "RestaurantApplicationSubmitted"]
+
+
+def test_a_completion_read_long_before_its_application_is_held_until_the_application_comes():
+    """The fragment a completion makes is kept while some partition has not been read past the
+    time it was written; let go sooner, its application would read as a case open for ever."""
+    cases = window(1)
+    feed(cases, [at("CaseCompleted", "C-A", 1, flow="open_restaurant")], written=5_000_000, read_past=1_000)
+    for n in range(3):
+        feed(cases, closed_case(f"C-{n}", 1), written=1_000, read_past=1_000)
+    assert "C-A" in held_ids(cases)
+    feed(cases, [application("C-A", 80.0)], written=4_000_000, read_past=4_000_000)
+    feed(cases, closed_case("C-9", 1), written=4_000_000, read_past=4_000_000)
+    assert held_ids(cases) == {"C-9"}  # C-A, complete, was let go as a closed case
+    states = {v.state for v in fold_cases(list(cases), FLOW_MAP, LATER)}
+    assert states == {"completed"}
 
 
 def test_a_reopened_issue_is_open_work_again_and_a_merged_duplicate_is_closed():
     cases = window(1)
-    cases.add(at(m.RAISED, "I-1", 0))
-    cases.add(at(m.CLOSED, "I-1", 2))
-    cases.add(at(m.REOPENED, "I-1", 3))
-    cases.add(at(m.RAISED, "I-2", 0))
-    cases.add(at(m.MERGED, "I-2", 1, duplicate_issue_id="I-2", surviving_issue_id="I-3"))
-    cases.add(at(m.RAISED, "I-3", 0))
-    cases.add(at(m.MERGED, "I-3", 1, duplicate_issue_id="I-2", surviving_issue_id="I-3"))
-    for event in closed_case("C-0", 1):
-        cases.add(event)
+    feed(cases, [at(m.RAISED, "I-1", 0)])
+    feed(cases, [at(m.CLOSED, "I-1", 2)])
+    feed(cases, [at(m.REOPENED, "I-1", 3)])
+    feed(cases, [at(m.RAISED, "I-2", 0)])
+    feed(cases, [at(m.MERGED, "I-2", 1, duplicate_issue_id="I-2", surviving_issue_id="I-3")])
+    feed(cases, [at(m.RAISED, "I-3", 0)])
+    feed(cases, [at(m.MERGED, "I-3", 1, duplicate_issue_id="I-2", surviving_issue_id="I-3")])
+    feed(cases, closed_case("C-0", 1))
     assert held_ids(cases) == {"I-1", "I-3", "C-0"}  # I-2 ended by the merge, and was let go
 
 
 def test_a_closing_event_read_before_a_reopening_that_came_earlier_still_closes():
     cases = window(1)
-    cases.add(at(m.RAISED, "I-1", 0))
-    cases.add(at(m.CLOSED, "I-1", 5))  # read first, though it happened last
-    cases.add(at(m.REOPENED, "I-1", 3))
-    for event in closed_case("C-0", 1):
-        cases.add(event)
+    feed(cases, [at(m.RAISED, "I-1", 0)])
+    feed(cases, [at(m.CLOSED, "I-1", 5)])  # read first, though it happened last
+    feed(cases, [at(m.REOPENED, "I-1", 3)])
+    feed(cases, closed_case("C-0", 1))
     assert held_ids(cases) == {"C-0"}
 
 
