@@ -32,7 +32,7 @@ class Settings:
     dashboard_host: str = "127.0.0.1"
     # Closed cases and issues the dashboard keeps in memory besides every open one, the latest
     # first; older ones are read back from the log when asked for (streams/case_window.py).
-    dashboard_closed_cases: int = 20_000
+    dashboard_closed_cases: int = 5_000
     # The case index's lookups (`onething replay` finds a case's events there); 0 turns it off.
     index_port: int = 18082
     # "module:attribute" departments not (yet) installed as packages, e.g. while developing one.
