@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from streams.calendar import CHINA
-from streams.dashboard.cases import COMPLETED, OPEN, OVERDUE, REJECTED_STATE, by_case, fold_cases
+from streams.dashboard.cases import COMPLETED, OPEN, OVERDUE, REJECTED_STATE, by_case, fold_grouped
 from streams.events import Event
 from streams.flows import FlowMap
 from streams.tracker import from_millis
@@ -64,7 +64,7 @@ def recent_cases(
     grouped = by_case(events)
     wanted = STATES[state] if state else None
     rows = []
-    for view in fold_cases((e for evs in grouped.values() for e in evs), flow_map, now):
+    for view in fold_grouped(grouped, flow_map, now)[0]:
         if (flow and view.flow != flow) or (wanted and view.state not in wanted):
             continue
         application = next(e for e in grouped[view.case_id] if e.type in flow_map.by_application)

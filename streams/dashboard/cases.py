@@ -7,9 +7,10 @@ dashboard answers from the log, so it sees every worker's cases and their whole 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from streams.bundles import BUNDLE_COMPLETED, BUNDLE_REQUESTED
 from streams.calendar import add_working_days, working_days_between
@@ -57,7 +58,15 @@ class Holding:
     def held_working_days(self, now: int) -> float | None:
         if self.started is None:
             return None
-        return round(working_days_between(from_millis(self.started), from_millis(self.ended or now)), 2)
+        if self.ended is not None:
+            return self._days_held
+        return round(working_days_between(from_millis(self.started), from_millis(now)), 2)
+
+    @cached_property
+    def _days_held(self) -> float:
+        # An ended holding's days do not change: counted once, kept with the (reused) view.
+        assert self.started is not None and self.ended is not None
+        return round(working_days_between(from_millis(self.started), from_millis(self.ended)), 2)
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,10 @@ class CaseView:
     @property
     def open(self) -> bool:
         return self.state in (OPEN, OVERDUE)
+
+
+# An ended case's view, with the number of its events it was folded from.
+EndedViews = Mapping[str, tuple[int, CaseView]]
 
 
 def by_case(events: Iterable[Event]) -> dict[str, list[Event]]:
@@ -131,5 +144,23 @@ def fold_case(case_id: str, events: list[Event], flow_map: FlowMap, now: datetim
 
 def fold_cases(events: Iterable[Event], flow_map: FlowMap, now: datetime) -> list[CaseView]:
     """Every case in the log, newest first."""
-    views = [fold_case(case_id, evs, flow_map, now) for case_id, evs in by_case(events).items()]
-    return sorted((v for v in views if v is not None), key=lambda v: v.started, reverse=True)
+    return fold_grouped(by_case(events), flow_map, now)[0]
+
+
+def fold_grouped(
+    grouped: Mapping[str, list[Event]], flow_map: FlowMap, now: datetime, ended: EndedViews | None = None
+) -> tuple[list[CaseView], dict[str, tuple[int, CaseView]]]:
+    """Every case, newest first, and the ended cases' views for the next fold to reuse: an ended
+    case does not change with the clock, only with an event of its own (``ended`` from the last)."""
+    ended = ended or {}
+    views, still_ended = [], {}
+    for case_id, events in grouped.items():
+        known = ended.get(case_id)
+        view = known[1] if known and known[0] == len(events) else fold_case(case_id, events, flow_map, now)
+        if view is None:
+            continue
+        views.append(view)
+        if view.state in (COMPLETED, REJECTED_STATE):
+            still_ended[case_id] = (len(events), view)
+    views.sort(key=lambda v: v.started, reverse=True)
+    return views, still_ended

@@ -18,7 +18,7 @@ from typing import Any
 from streams.bundles import Bundle
 from streams.clock import Clock
 from streams.dashboard import pages
-from streams.dashboard.cases import CaseView, by_case, fold_case, fold_cases
+from streams.dashboard.cases import CaseView, EndedViews, by_case, fold_case, fold_grouped
 from streams.eventlog import DeadLetterRecord, EventLog
 from streams.events import Event
 from streams.flows import Flow, FlowMap
@@ -46,6 +46,8 @@ class Snapshot:
     let_go: int = 0  # closed cases and issues read, then let go to bound memory
     closed_limit: int | None = None
     held: int = 0  # events in memory when the snapshot was taken
+    ended_before: EndedViews | None = None  # the last snapshot's ended cases, to reuse
+    ended_views: EndedViews | None = None  # this one's, once folded
 
     @property
     def window(self) -> dict[str, Any]:
@@ -58,7 +60,8 @@ class Snapshot:
 
     @cached_property
     def views(self) -> list[CaseView]:
-        return fold_cases(self.events, self.flow_map, self.now)
+        views, self.ended_views = fold_grouped(self.grouped, self.flow_map, self.now, self.ended_before)
+        return views
 
     @cached_property
     def overview(self) -> dict[str, Any]:
@@ -166,6 +169,7 @@ class LiveLog:
                     let_go=self.log.window.let_go,
                     closed_limit=self.log.window.closed_limit,
                     held=self.log.window.held,
+                    ended_before=latest.ended_views if latest else None,
                 )
                 self._latest = latest
             return latest

@@ -125,3 +125,23 @@ def test_the_report_page_carries_the_service_measures_of_onething_report():
     assert "instant_rate" in restaurant and restaurant["on_time_rate"] == 1.0
     assert data["channels"]["online_target"] == 0.85
     assert [b["name"] for b in data["bundles"]] == ["open_restaurant_outlet"]
+
+
+def test_a_refold_reuses_ended_cases_and_folds_open_ones_against_the_new_time():
+    from datetime import timedelta
+
+    from streams.dashboard.cases import by_case, fold_grouped
+
+    grouped = by_case(log())
+    first, ended = fold_grouped(grouped, FLOW_MAP, MONDAY + timedelta(days=1))
+    assert {v.case_id: v.state for v in first} == {"C-DONE": "completed", "C-LATE": "open"}
+    assert set(ended) == {"C-DONE"}
+
+    again, _ = fold_grouped(grouped, FLOW_MAP, LATER, ended)
+    views = {v.case_id: v for v in again}
+    assert views["C-DONE"] is next(v for v in first if v.case_id == "C-DONE")  # not folded again
+    assert views["C-LATE"].state == "overdue"  # the clock moved past its deadline
+
+    grouped["C-DONE"].append(at("MatterRejected", "C-DONE", 2, department="health", matter="x", reasons=[]))
+    refolded, _ = fold_grouped(grouped, FLOW_MAP, LATER, ended)
+    assert next(v for v in refolded if v.case_id == "C-DONE") is not views["C-DONE"]  # a new event counts
