@@ -1,16 +1,22 @@
 """Follows each 一类事 bundle until every member case has ended, then says so once.
 
-    CaseCompleted | CaseRejected of a member (keyed by the member case)
+    CaseCompleted | CaseRejected of a member (keyed by the member case)       agent "bundle_members"
         ──▶ BundleMemberFinished, re-keyed to the bundle (its correlation id)
-    BundleRequested + BundleMemberFinished (keyed by the bundle) ──▶ table "bundles" ──▶ BundleCompleted
+    BundleRequested + BundleMemberFinished (keyed by the bundle)              agent "bundles"
+        ──▶ table "bundles" ──▶ BundleCompleted
 
 Member outcomes are keyed by their own cases, so they land on other partitions than the bundle's
 request; re-publishing them under the bundle's key brings all of one bundle to one partition, where
 a table can fold them. An event, not an orchestrator: nothing here tells a member what to do.
+
+Every case's outcome passes the first agent, bundled or not, and it keeps no state: it runs without
+processed ids (a changelog write per case saved). Handling an outcome again publishes the same
+BundleMemberFinished, with the same derived event id, which the second agent drops as a copy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from streams.bundles import BUNDLE_COMPLETED, BUNDLE_MEMBER_FINISHED, BUNDLE_REQUESTED, is_bundle_case
@@ -23,9 +29,10 @@ if TYPE_CHECKING:
     from streams.runtime import Worker
 
 AGENT = "bundles"
+MEMBERS_AGENT = "bundle_members"
 VERSION = "1.0.0"
 OUTCOMES = {CASE_COMPLETED: "COMPLETED", CASE_REJECTED: "REJECTED"}
-INPUTS = (BUNDLE_REQUESTED, BUNDLE_MEMBER_FINISHED, *OUTCOMES)
+INPUTS = (BUNDLE_REQUESTED, BUNDLE_MEMBER_FINISHED)
 
 
 def new_bundle_state() -> dict[str, Any]:
@@ -82,7 +89,8 @@ class BundleTracker:
 
 
 def add_bundle_tracker(worker: Worker) -> None:
-    """The bundle tracker as one agent of ``worker``, with its table keyed by bundle case id."""
+    """The bundle tracker as two agents of ``worker``: member outcomes re-keyed to their bundle,
+    and the bundles folded in a table keyed by bundle case id."""
     from streams.runtime import TABLE_SCHEMA  # runtime imports this module: import it late
 
     connection = worker.connection
@@ -92,13 +100,17 @@ def add_bundle_tracker(worker: Worker) -> None:
     tracker = BundleTracker(publisher)
     bundles = worker.app.Table("bundles", schema=TABLE_SCHEMA)
 
+    async def member_finished(event: Event) -> Step:
+        return Step(tracker.member_finished(event))
+
     async def handle(event: Event) -> Step:
-        if event.type in OUTCOMES:
-            return Step(tracker.member_finished(event))
         state, records = tracker.apply(bundles.get(event.case_id), event)
         step = Step(records)
         step.write(bundles, event.case_id, state)
         return step
 
-    topics = sorted(connection.catalog[t].topic for t in INPUTS)
-    worker.add_agent(AGENT, topics, handle)
+    def topics(types: Iterable[str]) -> list[str]:
+        return sorted(connection.catalog[t].topic for t in types)
+
+    worker.add_agent(MEMBERS_AGENT, topics(OUTCOMES), member_finished, idempotent=True)
+    worker.add_agent(AGENT, topics(INPUTS), handle)

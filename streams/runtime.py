@@ -287,9 +287,10 @@ class Worker:
         ``batched``: records of different keys are handled together and their outputs sent together
         (streams/batches.py); only for a ``handle`` that reads and writes state under the record's
         own key alone.
-        ``idempotent``: no dedupe, for a ``handle`` that publishes nothing, whose write comes out the
-        same however often a record comes, and whose readers drop a copy of an event published again
-        (the case index): the table of processed ids, a changelog write per record, would buy nothing.
+        ``idempotent``: no dedupe, for a ``handle`` whose work comes out the same however often a
+        record comes: it writes the same (the case index), or publishes the same events under ids
+        derived from the record's, which their readers drop as copies (the bundle members' outcomes).
+        The table of processed ids, a changelog write per record, would buy nothing there.
         """
         codec = self.connection.codec
         expect = expect or Expectation.of(self.connection.catalog, topics)

@@ -7,6 +7,7 @@ import time
 
 from kafka import KafkaConsumer
 
+from streams.lag import caught_up_within
 from tests.integration.conftest import worker_instead
 from tests.integration.test_restaurant_flow import outcome, submit
 
@@ -45,3 +46,20 @@ def test_finished_work_leaves_the_state_after_the_retention(desk, event_log, set
         assert cases[done.case_id] is None
         tracked = [i for i in ids if i in processed]
         assert tracked and all(processed[i] is None for i in tracked)
+
+
+def test_a_case_outcome_costs_the_bundle_tracker_no_processed_id(
+    desk, event_log, settings, worker, connection
+):
+    """Every case's outcome passes the bundle tracker, bundled or not; re-keying it to a bundle
+    publishes under an id derived from it, so no processed id (a changelog write) is kept for it."""
+    done = submit(desk, "无套餐餐馆", 120.0)
+    completed = outcome(event_log, done.case_id)
+    assert completed.type == "CaseCompleted"
+    topic = connection.catalog["CaseCompleted"].topic
+    assert caught_up_within(settings.bootstrap_servers, "onething", [topic], 60) is not None
+    for agent in ("bundles", "bundle_members"):
+        assert completed.event_id not in changelog(settings, f"onething-{agent}-processed-changelog")
+    # The tracker, whose outcome it is, did keep the ids of what it handled: the check can see one.
+    handled = changelog(settings, "onething-tracker-processed-changelog")
+    assert any(e.event_id in handled for e in event_log.events(done.case_id))

@@ -52,6 +52,16 @@ def test_a_members_outcome_is_re_keyed_to_its_bundle(tracker):
     assert record.event.causation_id == completed.event_id  # the audit chain crosses the re-keying
 
 
+def test_an_outcome_handled_again_is_published_again_under_the_same_id(tracker):
+    """The member agent keeps no processed ids: a redelivered outcome must make a copy that the
+    bundle's agent drops by its id, not a second member event."""
+    completed = outcome("CaseCompleted", "hiring", "H-1")
+    [first] = tracker.member_finished(completed)
+    [again] = tracker.member_finished(completed)
+    assert again.event.event_id == first.event.event_id
+    assert (again.key, again.event.payload) == (first.key, first.event.payload)
+
+
 def test_a_case_outside_any_bundle_yields_nothing(tracker):
     assert tracker.member_finished(outcome("CaseCompleted", "hiring", "H-9", bundle_case="H-9")) == []
     assert tracker.member_finished(outcome("CaseCompleted", "hiring", "H-9", bundle_case="OTHER-1")) == []
