@@ -2,7 +2,7 @@
 
     python -m streams.bench_replay [--small 500] [--large 50000] [--repeat 7]
 
-Starts its own broker, registry and worker (on free ports, in a temporary home), runs one
+Starts its own broker, registry and worker (`BenchCluster`: free ports, a temporary home), runs one
 restaurant case to completion among ``--small`` other applications, times its replay, adds other
 applications up to ``--large``, waits until the worker has indexed them all, and times the replay
 of the same case again: through the worker's case index, and by scanning the case's partition of
@@ -18,42 +18,29 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
-import socket
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from random import Random
 
 from kafka import KafkaProducer
 
 from streams import discovery
-from streams.broker import LocalBroker
-from streams.config import Settings
+from streams.bench.cluster import bench_cluster
 from streams.demo import EVERY_MATERIAL, restaurant_application
+from streams.events import NewEvent
 from streams.flows import Flow
 from streams.lag import caught_up_within
 from streams.publisher import Publisher
-from streams.registry.service import RegistryProcess
 from streams.replay.chain import build_chain
 from streams.replay.reader import LogReader
-from streams.seals import generate
 from streams.service_desk import new_case_id
 from streams.simulate import applicant_of
-from streams.startup import Connection, connect
-from streams.worker_process import WorkerProcess
+from streams.startup import Connection
 
 TARGET_FLOW = "open_restaurant"
 # The worker's consumer group: the case index answers for it, and the bench waits for its commits.
 GROUP = "onething"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def departments_of(flow: Flow) -> list[str]:
@@ -79,8 +66,6 @@ def publish_others(connection: Connection, flow: Flow, count: int, seed: int) ->
         bootstrap_servers=connection.settings.bootstrap_servers, acks="all", linger_ms=20, batch_size=256_000
     )
     rng = Random(seed)
-    from streams.events import NewEvent
-
     for _ in range(count):
         payload = flow.sample(rng)
         record = publisher.build(
@@ -143,43 +128,12 @@ def measure(connection: Connection, case_id: str, repeat: int) -> tuple[float, f
 
 
 def run(small: int, large: int, repeat: int, timeout: float) -> int:
-    home = Path(tempfile.mkdtemp(prefix="onething-bench-"))
-    broker = LocalBroker(
-        home=home, port=free_port(), controller_port=free_port(), cache_dir=Settings.from_env().broker_dir
-    )
-    settings = Settings(
-        bootstrap_servers=broker.bootstrap,
-        registry_port=free_port(),
-        metrics_port=0,
-        dashboard_port=0,
-        index_port=free_port(),
-        home=home,
-    )
     target = next(f for f in discovery.flows() if f.name == TARGET_FLOW)
     running = departments_of(target)
     others = filler_flow(running)
-    seal_keys = generate(home / "seal-keys", [d.name for d in discovery.departments()])
-    env = {
-        "ONETHING_BOOTSTRAP": settings.bootstrap_servers,
-        "ONETHING_REGISTRY_PORT": str(settings.registry_port),
-        "ONETHING_METRICS_PORT": "0",
-        "ONETHING_DASHBOARD_PORT": "0",
-        "ONETHING_INDEX_PORT": str(settings.index_port),
-        "ONETHING_HOME": str(home),
-        "ONETHING_TOKEN_KEY": "bench-token-key",
-        # Seal keys of its own: a worker refuses the public demo keyset.
-        "ONETHING_SEAL_KEY_DIR": str(seal_keys.parent),
-    }
-    broker.start()
-    registry = RegistryProcess(settings)
-    worker = WorkerProcess(
-        log_path=home / "worker.log", env=env, args=("--departments", ",".join(running), "--app-id", GROUP)
-    )
-    try:
-        registry.start()
-        worker.start()
-        worker.wait_ready(180)
-        connection = connect(settings)
+    with bench_cluster() as cluster:
+        cluster.worker("--departments", ",".join(running), app_id=GROUP, name="replay")
+        connection, settings = cluster.connection, cluster.settings
         print(
             f"worker runs {', '.join(running)}; other cases are {others.name} applications", file=sys.stderr
         )
@@ -188,8 +142,6 @@ def run(small: int, large: int, repeat: int, timeout: float) -> int:
         publisher = Publisher(
             connection.catalog, connection.codec, producer="service_center", version="bench"
         )
-        from streams.events import NewEvent
-
         record = publisher.build(
             NewEvent(target.application, app, app["legal_representative"]),
             cause=None,
@@ -234,11 +186,6 @@ def run(small: int, large: int, repeat: int, timeout: float) -> int:
                 f"| {scan_s * 1000:.0f} ms | {scan_s / first[1]:.2f}× |",
                 flush=True,
             )
-    finally:
-        worker.stop()
-        registry.stop()
-        broker.stop()
-        shutil.rmtree(home, ignore_errors=True)
     return 0
 
 

@@ -65,6 +65,7 @@ class BenchCluster:
             registry_port=free_port(),
             metrics_port=0,
             dashboard_port=0,
+            index_port=free_port(),  # replay's reader asks the worker's case index here
             home=self.home,
             partitions=partitions,
         )
@@ -99,6 +100,7 @@ class BenchCluster:
             "ONETHING_REGISTRY_PORT": str(s.registry_port),
             "ONETHING_METRICS_PORT": "0",
             "ONETHING_DASHBOARD_PORT": "0",
+            "ONETHING_INDEX_PORT": str(s.index_port),
             "ONETHING_HOME": str(s.home),
             "ONETHING_PARTITIONS": str(s.partitions),
             "ONETHING_TOKEN_KEY": BENCH_TOKEN_KEY,

@@ -3,6 +3,7 @@ a case reaches its timeline and an issue its history by clicking, and pages upda
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -241,24 +243,29 @@ def test_run_on_a_busy_dashboard_port_names_the_port_and_the_way_out(settings, w
     assert f"port {busy}" in run.stderr and "ONETHING_DASHBOARD_PORT" in run.stderr, run.stderr[-2000:]
 
 
-def test_onething_dashboard_serves_the_same_pages_beside_running_workers(settings, platform_data):
+@contextlib.contextmanager
+def standalone_dashboard(settings, **env: str) -> Iterator[str]:
+    """`onething dashboard` on a port of its own beside the session's worker; yields its address."""
     port = free_port()
-    env = {**os.environ, **worker_env(settings)}
-    standalone = subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "streams.cli", "dashboard", "--port", str(port)],
-        env=env,
+        env={**os.environ, **worker_env(settings), **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     try:
-        url = f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def test_onething_dashboard_serves_the_same_pages_beside_running_workers(settings, platform_data):
+    with standalone_dashboard(settings) as url:
         case = wait_until(lambda: get_json(f"{url}/api/cases/{platform_data['completed']}"))
         assert case and case["case"]["state"] == "completed"
         assert get_json(f"{url}/healthz")["status"] == "ok"
-    finally:
-        standalone.terminate()
-        standalone.wait(30)
 
 
 def test_a_dashboard_holding_two_closed_cases_counts_all_open_work_and_reads_older_ones_back(
@@ -266,17 +273,7 @@ def test_a_dashboard_holding_two_closed_cases_counts_all_open_work_and_reads_old
 ):
     """ONETHING_DASHBOARD_CLOSED_CASES bounds what a dashboard holds: open work all of it, closed
     cases and issues only the latest; a case let go still opens, read back from the log."""
-    port = free_port()
-    env = {**os.environ, **worker_env(settings), "ONETHING_DASHBOARD_CLOSED_CASES": "2"}
-    standalone = subprocess.Popen(
-        [sys.executable, "-m", "streams.cli", "dashboard", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        small = f"http://127.0.0.1:{port}"
+    with standalone_dashboard(settings, ONETHING_DASHBOARD_CLOSED_CASES="2") as small:
 
         def both_at_one_point():  # the two dashboards folded the same log, up to the same event
             full, kept = get_json(f"{dashboard}/api/overview"), get_json(f"{small}/api/overview")
@@ -316,6 +313,3 @@ def test_a_dashboard_holding_two_closed_cases_counts_all_open_work_and_reads_old
             assert "最近 2 件已办结" in note and str(kept["window"]["let_go"]) in note
         finally:
             context.close()
-    finally:
-        standalone.terminate()
-        standalone.wait(30)
