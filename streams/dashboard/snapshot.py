@@ -78,7 +78,7 @@ class Snapshot:
 
     @cached_property
     def departments(self) -> dict[str, Any]:
-        return pages.departments(self.views, self.names, self.now)
+        return {**pages.departments(self.views, self.names, self.now), "window": self.window}
 
     @cached_property
     def flow_maps(self) -> list[dict[str, Any]]:
@@ -86,7 +86,7 @@ class Snapshot:
 
     @cached_property
     def issues(self) -> dict[str, Any]:
-        return pages.issue_board(self.grouped, self.now)
+        return {**pages.issue_board(self.grouped, self.now), "window": self.window}
 
     @cached_property
     def dead_letters(self) -> dict[str, Any]:
@@ -94,9 +94,10 @@ class Snapshot:
 
     @cached_property
     def report(self) -> dict[str, Any]:
-        data = pages.report(self.events, self.flows, bundles=self.bundles, coverage=self.coverage)
-        data["window"] = self.window
-        return data
+        return {
+            **pages.report(self.events, self.flows, bundles=self.bundles, coverage=self.coverage),
+            "window": self.window,
+        }
 
     def _events_of(self, case_id: str) -> tuple[list[Event], bool]:
         """The case's events, and whether they are held (False: read back from the log)."""

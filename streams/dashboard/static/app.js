@@ -64,7 +64,7 @@ const pages = {
   async departments() {
     const d = await api("departments");
     const rows = d.departments;
-    page.innerHTML = `<h2>${esc(t("dept.title"))}</h2><div id="c-dept" class="chart"></div>
+    page.innerHTML = `<h2>${esc(t("dept.title"))}</h2>${windowNote(d.window)}<div id="c-dept" class="chart"></div>
       ${table(["col.department", "col.backlog", "col.overdue", "col.done", "col.sla", "col.avg"],
         rows.map((r) => [esc(lang === "zh" ? r.name : r.department), r.backlog, r.overdue, r.done, pct(r.sla_rate), num(r.average_working_days)]),
         (i) => rows[i].overdue ? "late" : "")}
@@ -121,7 +121,7 @@ const pages = {
   async issues() {
     const d = await api("issues");
     const f = d.figures;
-    page.innerHTML = `<h2>${esc(t("issues.title"))}</h2>
+    page.innerHTML = `<h2>${esc(t("issues.title"))}</h2>${windowNote(d.window)}
       <div class="cards">${card(t("issues.open"), f.open ?? 0)}${card(t("issues.overdue"), d.issues.filter((i) => i.overdue).length, true)}
         ${card(t("issues.closure"), pct(f.closure_rate))}${card(t("issues.satisfaction"), pct(f.satisfaction_rate))}</div>
       <div class="grid"><div><h2>${esc(t("issues.byState"))}</h2><div id="c-state" class="chart"></div></div>
