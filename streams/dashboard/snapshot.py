@@ -18,7 +18,7 @@ from typing import Any
 from streams.bundles import Bundle
 from streams.clock import Clock
 from streams.dashboard import pages
-from streams.dashboard.cases import CaseView, EndedViews, by_case, fold_case, fold_grouped
+from streams.dashboard.cases import CaseView, EndedViews, by_case, fold_case, fold_grouped, lifecycle
 from streams.eventlog import DeadLetterRecord, EventLog
 from streams.events import Event
 from streams.flows import Flow, FlowMap
@@ -100,10 +100,14 @@ class Snapshot:
         }
 
     def _events_of(self, case_id: str) -> tuple[list[Event], bool]:
-        """The case's events, and whether they are held (False: read back from the log)."""
-        events = self.grouped.get(case_id)
-        if events or self.history is None or not self.let_go:
-            return events or [], True
+        """The case's events, and whether they are held (False: read back from the log). Held
+        events without the case's opening are a late event of a case let go: read it all back."""
+        events = self.grouped.get(case_id) or []
+        if self.history is None or not self.let_go:
+            return events, True
+        opening = lifecycle(self.flow_map).opening
+        if any(e.type in opening for e in events):
+            return events, True
         return self.history(case_id), False
 
     def case(self, case_id: str) -> dict[str, Any] | None:

@@ -148,3 +148,22 @@ def test_a_case_let_go_is_read_back_for_its_timeline_and_the_pages_say_what_they
     assert snapshot.case("C-NOWHERE") is None
     assert snapshot.overview["window"] == {"closed_limit": 1, "let_go": 1, "held_events": 2}
     assert snapshot.overview["events"] == 4
+
+
+def test_a_late_event_held_for_a_case_let_go_opens_the_whole_case_from_the_log():
+    gone = [*closed_case("C-OLD", 1), at("HealthCertificatesIssued", "C-OLD", 3)]
+    snapshot = Snapshot(
+        (4, 0),
+        gone[-1:],  # only the late copy is held
+        [],
+        [],
+        FLOW_MAP,
+        {},
+        LATER,
+        history=lambda case_id: gone if case_id == "C-OLD" else [],
+        let_go=1,
+        closed_limit=1,
+    )
+    timeline = snapshot.case("C-OLD")
+    assert timeline is not None and timeline["case"]["state"] == "completed"
+    assert len(timeline["events"]) == 3
