@@ -57,7 +57,7 @@ class EventLog:
         self._ends = self._consumer.end_offsets(partitions) if partitions else {}
         self._caught_up = False
         self._lock = threading.Condition()
-        self._cases = window or CaseWindow()
+        self._cases = window if window is not None else CaseWindow()
         self.dead_letters: deque[DeadLetterRecord] = deque(maxlen=self._cases.closed_limit)
         self.dead_letters_read = 0
         self._written: dict[TopicPartition, int] = {}  # the last record's timestamp read, per partition
