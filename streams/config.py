@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from streams.clock import Clock
+
+_N = TypeVar("_N", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, default: _N, kind: Callable[[str], _N]) -> _N:
+    """A numeric setting; a value that is not a number is refused with the setting's name."""
+    raw = env.get(name, "")
+    if not raw.strip():
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        noun = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {noun}, not {raw!r}") from None
 
 
 def _home() -> Path:
@@ -76,21 +92,22 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         env = os.environ
+        closed_cases = _number(env, "ONETHING_DASHBOARD_CLOSED_CASES", cls.dashboard_closed_cases, int)
+        if closed_cases < 1:
+            raise ValueError("ONETHING_DASHBOARD_CLOSED_CASES must be at least 1")
         return cls(
             bootstrap_servers=env.get("ONETHING_BOOTSTRAP", cls.bootstrap_servers),
             registry_url=env.get("ONETHING_REGISTRY_URL", ""),
-            registry_port=int(env.get("ONETHING_REGISTRY_PORT", cls.registry_port)),
+            registry_port=_number(env, "ONETHING_REGISTRY_PORT", cls.registry_port, int),
             home=_home(),
-            partitions=int(env.get("ONETHING_PARTITIONS", cls.partitions)),
-            metrics_port=int(env.get("ONETHING_METRICS_PORT", cls.metrics_port)),
+            partitions=_number(env, "ONETHING_PARTITIONS", cls.partitions, int),
+            metrics_port=_number(env, "ONETHING_METRICS_PORT", cls.metrics_port, int),
             metrics_host=env.get("ONETHING_METRICS_HOST", cls.metrics_host),
-            dashboard_port=int(env.get("ONETHING_DASHBOARD_PORT", cls.dashboard_port)),
+            dashboard_port=_number(env, "ONETHING_DASHBOARD_PORT", cls.dashboard_port, int),
             dashboard_host=env.get("ONETHING_DASHBOARD_HOST", cls.dashboard_host),
-            dashboard_closed_cases=int(
-                env.get("ONETHING_DASHBOARD_CLOSED_CASES", cls.dashboard_closed_cases)
-            ),
-            index_port=int(env.get("ONETHING_INDEX_PORT", cls.index_port)),
-            clock_speed=float(env.get("ONETHING_CLOCK_SPEED", cls.clock_speed)),
+            dashboard_closed_cases=closed_cases,
+            index_port=_number(env, "ONETHING_INDEX_PORT", cls.index_port, int),
+            clock_speed=_number(env, "ONETHING_CLOCK_SPEED", cls.clock_speed, float),
             clock_origin=float(env["ONETHING_CLOCK_ORIGIN"]) if env.get("ONETHING_CLOCK_ORIGIN") else None,
             extra_departments=tuple(
                 spec for spec in env.get("ONETHING_EXTRA_DEPARTMENTS", "").split(",") if spec
@@ -104,7 +121,7 @@ class Settings:
             ssl_keyfile=env.get("ONETHING_SSL_KEYFILE", ""),
             registry_token=env.get("ONETHING_REGISTRY_TOKEN", ""),
             provision_topics=env.get("ONETHING_PROVISION_TOPICS", "1") not in ("0", "false", "no"),
-            stall_seconds=float(env.get("ONETHING_STALL_SECONDS", cls.stall_seconds)),
-            retention_hours=float(env.get("ONETHING_RETENTION_HOURS", cls.retention_hours)),
+            stall_seconds=_number(env, "ONETHING_STALL_SECONDS", cls.stall_seconds, float),
+            retention_hours=_number(env, "ONETHING_RETENTION_HOURS", cls.retention_hours, float),
             handling_times=env.get("ONETHING_HANDLING_TIMES", "0") not in ("0", "", "false", "no"),
         )

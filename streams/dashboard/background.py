@@ -29,8 +29,6 @@ def live_log(connection: Connection) -> LiveLog:
     """Follow the log from its start, holding open work and the latest closed cases, with the
     declarations the pages are drawn from."""
     settings = connection.settings
-    if settings.dashboard_closed_cases < 1:
-        raise ValueError("ONETHING_DASHBOARD_CLOSED_CASES must be a positive number of cases")
     flows = discovery.flows()
     departments = discovery.departments(extra=settings.extra_departments)
     flow_map = FlowMap(flows, departments)
