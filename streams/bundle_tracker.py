@@ -106,7 +106,10 @@ def add_bundle_tracker(worker: Worker) -> None:
     async def handle(event: Event) -> Step:
         state, records = tracker.apply(bundles.get(event.case_id), event)
         step = Step(records)
-        step.write(bundles, event.case_id, state)
+        if state["done"]:  # completed: kept for the retention, so late copies find it done
+            step.retire(bundles, event.case_id, state)
+        else:
+            step.write(bundles, event.case_id, state)
         return step
 
     def topics(types: Iterable[str]) -> list[str]:
@@ -114,3 +117,4 @@ def add_bundle_tracker(worker: Worker) -> None:
 
     worker.add_agent(MEMBERS_AGENT, topics(OUTCOMES), member_finished, idempotent=True)
     worker.add_agent(AGENT, topics(INPUTS), handle)
+    worker.add_purge(bundles)

@@ -175,6 +175,7 @@ class Worker:
         joins = None
         if any(m.is_join for m in department.matters):
             joins = self.app.Table(f"{department.name}-joins", schema=TABLE_SCHEMA)
+            self.add_purge(joins)  # a fired join keeps its trigger ids for the retention
         topics = [catalog[t].topic for t in department.triggers]
         holds = None
         if self.connection.settings.handling_times and any(
@@ -214,12 +215,11 @@ class Worker:
         async def handle(event: Event) -> Step:
             state, records = tracker.apply(cases.get(event.case_id), event)
             state = as_kept(state)
-            if state["status"] != OPEN:  # a closed case's summary goes after the retention
-                source = CURRENT_SOURCE.get()
-                assert source is not None  # set by RecordProcessor for the record in hand
-                state = stamped(state, source.partition)
             step = Step(records)
-            step.write(cases, event.case_id, state)
+            if state["status"] == OPEN:
+                step.write(cases, event.case_id, state)
+            else:  # a closed case's summary goes after the retention
+                step.retire(cases, event.case_id, state)
             return step
 
         topics = sorted(catalog[t].topic for t in tracker.event_types)
@@ -493,7 +493,7 @@ class RecordProcessor:
         CURRENT_SOURCE.set(done.message)  # where its table writes go
         for record in done.step.records:
             metrics.EVENTS_EMITTED.labels(self.name, record.event.type).inc()
-        done.step.settle()
+        done.step.settle(done.message.partition)
         if self.processed is not None:
             self.processed[done.event.event_id] = stamped({}, done.message.partition)
 

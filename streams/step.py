@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from streams.publisher import OutgoingRecord
+from streams.retention import stamped
 
 # Written as a value, removes the key instead (a released hold).
 DELETE: Any = object()
@@ -21,18 +22,30 @@ DELETE: Any = object()
 class Step:
     records: list[OutgoingRecord] = field(default_factory=list)
     writes: list[tuple[MutableMapping[str, Any], str, Any]] = field(default_factory=list)
+    # Keys of ``writes`` whose value is finished work: stamped at settle, so it leaves after the retention.
+    retired: set[int] = field(default_factory=set)
 
     def write(self, table: MutableMapping[str, Any], key: str, value: Any) -> None:
         """Set ``table[key] = value`` once the records are acknowledged (see settle)."""
+        self.writes.append((table, key, value))
+
+    def retire(self, table: MutableMapping[str, Any], key: str, value: dict[str, Any]) -> None:
+        """Write ``value`` as ``write`` does, as finished work (a closed case or issue, a fired
+        join, a completed bundle): it leaves the table after the retention (streams/retention.py)."""
+        self.retired.add(len(self.writes))
         self.writes.append((table, key, value))
 
     def delete(self, table: MutableMapping[str, Any], key: str) -> None:
         """Remove ``table[key]`` once the records are acknowledged."""
         self.writes.append((table, key, DELETE))
 
-    def settle(self) -> None:
-        for table, key, value in self.writes:
+    def settle(self, partition: int | None = None) -> None:
+        """Apply the writes; retired values are stamped for ``partition`` (the record's, whose
+        changelog partition the table writes to). Without one (tools, tests) nothing expires."""
+        for index, (table, key, value) in enumerate(self.writes):
             if value is DELETE:
                 table.pop(key, None)
+            elif partition is not None and index in self.retired:
+                table[key] = stamped(value, partition)
             else:
                 table[key] = value

@@ -121,17 +121,20 @@ def add_issue_loop(worker: Worker, *, book: DeadlineBook | None = None) -> None:
         step = Step(
             [loop_publisher.build(new, cause=event, index=index) for index, new in enumerate(outputs)]
         )
-        if state is not None:
+        if state is not None and state["status"] in m.FINAL_STATUSES:
+            step.retire(issues, event.case_id, state)  # closed or merged: kept for the retention
+        elif state is not None:
             step.write(issues, event.case_id, state)
         prometheus.observe(event, state, outputs)
         return step
 
     worker.add_agent(m.LOOP, sorted(catalog[t].topic for t in INPUTS), handle_issue)
+    worker.add_purge(issues)
 
     # 4. The watchdog: a timer may not write the table, so it publishes what the issue agent folds in.
     watchdog_publisher = publisher(m.WATCHDOG)
     topics: dict[str, faust.TopicT] = {}
-    reported: set[str] = set()
+    reported: set[str] = set()  # alarms published and not yet folded in: bounded by those pending
 
     @app.timer(interval=watchdog_interval(worker.clock), name="onething.issue_watchdog")
     async def watch_issues() -> None:
@@ -139,11 +142,15 @@ def add_issue_loop(worker: Worker, *, book: DeadlineBook | None = None) -> None:
             return  # a half-recovered table would look late
         now = worker.clock.millis()
         states = list(issues.items())
+        pending: set[str] = set()
         for issue_id, state in states:
+            if state["status"] in m.FINAL_STATUSES:
+                continue  # no deadline runs on a closed issue
             for alarm in alarms(state, now, book):
                 record = watchdog_publisher.build(
                     alarm.event, cause=alarm.cause, case_id=issue_id, index=alarm.index
                 )
+                pending.add(record.event.event_id)
                 if record.event.event_id in reported:
                     continue  # published on an earlier tick; the agent has not folded it in yet
                 if record.topic not in topics:
@@ -153,4 +160,5 @@ def add_issue_loop(worker: Worker, *, book: DeadlineBook | None = None) -> None:
                 await topics[record.topic].send(key=record.key, value=record.value, headers=record.headers)
                 reported.add(record.event.event_id)
                 log.info("issue %s: %s %s", issue_id, record.event.type, alarm.event.payload["stage"])
+        reported.intersection_update(pending)  # folded in: the state no longer asks for them
         prometheus.set_open(state for _, state in states)

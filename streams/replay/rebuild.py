@@ -141,6 +141,12 @@ def comparable_cases(
     return kept_live, kept_rebuilt
 
 
+def comparable_issues(live: Mapping[str, Any], rebuilt: dict[str, Any]) -> dict[str, Any]:
+    """The rebuilt issues less those the worker rightly no longer holds: closed or merged ones
+    past the retention, on the rebuilt side alone."""
+    return {k: v for k, v in rebuilt.items() if k in live or v.get("status") not in m.FINAL_STATUSES}
+
+
 def read_live(reader: LogReader, app_id: str, table: str) -> dict[str, Any]:
     """A faust table as its changelog holds it: the latest value per key, deletions applied."""
     table_now: dict[str, Any] = {}
@@ -179,6 +185,8 @@ def rebuild(
         live = read_live(reader, app_id, projection)
         if projection == CASES:
             live, rebuilt[projection] = comparable_cases(live, rebuilt[projection], flow_map)
+        elif projection == ISSUES:
+            rebuilt[projection] = comparable_issues(live, rebuilt[projection])
         counts[projection] = len(rebuilt[projection])
         differences += compare(live, rebuilt[projection], projection)
     return counts, differences

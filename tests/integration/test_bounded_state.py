@@ -7,8 +7,15 @@ import time
 
 from kafka import KafkaConsumer
 
+from agents.bundles.restaurant_outlet import bundle, form
+from streams import discovery
+from streams.bundle_intake import submit_bundle
+from streams.issues import simulate_issues
+from streams.issues.simulation import ended
 from streams.lag import caught_up_within
-from tests.integration.conftest import worker_instead
+from streams.service_desk import ServiceDesk
+from streams.simulate import pick_flows, submit_cases, wait_for_outcomes
+from tests.integration.conftest import fast_clock_worker, worker_instead
 from tests.integration.test_restaurant_flow import outcome, submit
 
 # About two seconds of retention, purged every second.
@@ -63,3 +70,47 @@ def test_a_case_outcome_costs_the_bundle_tracker_no_processed_id(
     # The tracker, whose outcome it is, did keep the ids of what it handled: the check can see one.
     handled = changelog(settings, "onething-tracker-processed-changelog")
     assert any(e.event_id in handled for e in event_log.events(done.case_id))
+
+
+def test_fired_joins_closed_issues_and_completed_bundles_leave_the_state_after_the_retention(
+    connection, event_log, settings, worker
+):
+    """Joins, issues and bundles were kept for ever. Their finished entries now go after the
+    retention, as closed cases do; a join still waiting for a trigger stays."""
+    with fast_clock_worker(
+        worker, connection, speed=40_000.0, log_name="retention-finished-worker.log", env=SHORT_RETENTION
+    ) as (_, fast):
+        desk = ServiceDesk(fast)
+        try:
+            school = pick_flows(discovery.flows(), "school_enrolment")
+            enrolments = submit_cases(desk, school, cases=4, seed=3)
+            outlet = submit_bundle(desk, bundle, discovery.flows(), form(channel="MOBILE"))
+        finally:
+            desk.close()
+        issue_ids = simulate_issues(fast, count=3, seed=7)
+        assert wait_for_outcomes(event_log, enrolments, 120), "the enrolments never ended"
+        assert event_log.wait_for(outlet.case_id, "BundleCompleted", 120), "the bundle never completed"
+        assert event_log.wait_until(lambda: ended(event_log, issue_ids), 120), "the issues never closed"
+
+        enrolled = {case.application.case_id for case in enrolments}
+
+        def entries(table: str, wanted) -> dict[str, object]:
+            return {k: v for k, v in changelog(settings, f"onething-{table}-changelog").items() if wanted(k)}
+
+        def finished_entries_gone() -> dict[str, dict[str, object]] | None:
+            tables = {
+                "joins": entries("education-joins", lambda k: k.split("/")[0] in enrolled),
+                "issues": entries("issues", lambda k: k in issue_ids),
+                "bundles": entries("bundles", lambda k: k == outlet.case_id),
+            }
+            fired = [v for v in tables["joins"].values() if v is not None and v["fired"] is not None]
+            gone = all(v is None for name in ("issues", "bundles") for v in tables[name].values())
+            return tables if not fired and gone else None
+
+        deadline = time.monotonic() + 60
+        while (tables := finished_entries_gone()) is None and time.monotonic() < deadline:
+            time.sleep(1)
+        assert tables is not None, "finished joins, issues or bundles are still in their tables"
+        # Each table did hold them: the tombstones are there, not just nothing.
+        assert any(v is None for v in tables["joins"].values())
+        assert set(tables["issues"]) == set(issue_ids) and tables["bundles"] == {outlet.case_id: None}

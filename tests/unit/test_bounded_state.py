@@ -113,3 +113,32 @@ def test_a_closed_case_leaves_the_index_and_a_rebuild_sees_only_open_ones():
     cases = IndexedCases(table, index)
     cases["open"] = {**table["open"], "status": "rejected"}
     assert len(index) == 0 and index.late(now_ms=10**12) == []
+
+
+def test_a_retired_write_is_stamped_for_the_records_partition_when_it_settles():
+    from streams.retention import PARTITION, STAMP
+    from streams.step import Step
+
+    table: dict = {}
+    step = Step()
+    step.write(table, "open", {"status": "open"})
+    step.retire(table, "closed", {"status": "closed"})
+    step.settle(partition=1)
+    assert STAMP not in table["open"] and table["closed"][PARTITION] == 1 and table["closed"][STAMP] > 0
+    untimed: dict = {}
+    tools = Step()
+    tools.retire(untimed, "closed", {"status": "closed"})
+    tools.settle()  # no record in hand (tools, tests): nothing to expire from
+    assert untimed == {"closed": {"status": "closed"}}
+
+
+def test_a_rebuild_does_not_miss_issues_the_worker_let_go_after_the_retention():
+    from streams.replay.rebuild import comparable_issues
+
+    rebuilt = {
+        "closed-long-ago": {"status": "closed"},
+        "open": {"status": "handling"},
+        "kept": {"status": "closed"},
+    }
+    live = {"kept": {"status": "closed"}}
+    assert comparable_issues(live, rebuilt) == {"open": {"status": "handling"}, "kept": {"status": "closed"}}

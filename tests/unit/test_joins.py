@@ -168,3 +168,16 @@ async def test_a_failing_sibling_matter_leaves_the_join_open_for_a_replay():
     with pytest.raises(Exception, match="notice service down"):
         await joins.handle(income)
     assert await joins.handle(income) == [("Decided", income.event_id, 0)]
+
+
+async def test_a_fired_join_is_kept_for_the_retention_and_a_waiting_one_for_as_long_as_it_waits():
+    from streams.retention import PARTITION, STAMP
+
+    joins = processor()
+    waiting = await joins.process(event("HouseholdChecked", a=1))
+    waiting.settle(partition=2)
+    [(_, key, state)] = waiting.writes
+    assert STAMP not in joins.joins[key]  # a join still waiting is never purged
+    fired = await joins.process(event("IncomeChecked", b=2))
+    fired.settle(partition=2)
+    assert joins.joins[key]["fired"] is not None and joins.joins[key][PARTITION] == 2
