@@ -12,6 +12,7 @@ from streams import discovery
 from streams.bundle_intake import submit_bundle
 from streams.issues import simulate_issues
 from streams.issues.simulation import ended
+from streams.issues.wiring import by_enterprise_topic
 from streams.lag import caught_up_within
 from streams.service_desk import ServiceDesk
 from streams.simulate import pick_flows, submit_cases, wait_for_outcomes
@@ -114,3 +115,7 @@ def test_fired_joins_closed_issues_and_completed_bundles_leave_the_state_after_t
         # Each table did hold them: the tombstones are there, not just nothing.
         assert any(v is None for v in tables["joins"].values())
         assert set(tables["issues"]) == set(issue_ids) and tables["bundles"] == {outlet.case_id: None}
+        # Leave nothing uncommitted: the next worker would read it again, and with this worker's
+        # processed ids already gone (two seconds), act on it twice, in the log later tests read.
+        topics = [c.topic for c in connection.catalog] + [by_enterprise_topic("onething")]
+        assert caught_up_within(settings.bootstrap_servers, "onething", topics, 120) is not None
