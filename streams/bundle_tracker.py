@@ -106,10 +106,8 @@ def add_bundle_tracker(worker: Worker) -> None:
     async def handle(event: Event) -> Step:
         state, records = tracker.apply(bundles.get(event.case_id), event)
         step = Step(records)
-        if state["done"]:  # completed: kept for the retention, so late copies find it done
-            step.retire(bundles, event.case_id, state)
-        else:
-            step.write(bundles, event.case_id, state)
+        # Completed: kept for the retention, so late copies find it done.
+        step.write(bundles, event.case_id, state, finished=state["done"])
         return step
 
     def topics(types: Iterable[str]) -> list[str]:

@@ -70,9 +70,7 @@ class EventLog:
             batches = self._consumer.poll(timeout_ms=200)
             if not batches and self._caught_up:
                 continue
-            # Positions, not record offsets: transaction markers take offsets too.
-            ends = self._ends.items()
-            at_end = self._caught_up or all(self._consumer.position(tp) >= end for tp, end in ends)
+            behind = self._behind()
             with self._lock:
                 for partition, records in batches.items():
                     for record in records:
@@ -80,8 +78,8 @@ class EventLog:
                     if records:
                         self._written[partition] = records[-1].timestamp
                 if self._cases.closed_limit is not None:
-                    self._cases.trim(self._read_past(at_end))
-                self._caught_up = at_end
+                    self._cases.trim(self._read_past(behind))
+                self._caught_up = not behind
                 self._lock.notify_all()
 
     def _take(self, record) -> None:
@@ -95,11 +93,15 @@ class EventLog:
             return  # the agents dead-letter these; the reader only shows what was understood
         self._cases.add(event, record.timestamp)
 
-    def _read_past(self, caught_up: bool) -> float:
-        """The record time every partition still catching up has been read past (ms)."""
-        if caught_up:
-            return math.inf
-        behind = (tp for tp, end in self._ends.items() if self._consumer.position(tp) < end)
+    def _behind(self) -> list[TopicPartition]:
+        """The partitions not yet read to the end they had when the log was opened."""
+        if self._caught_up:
+            return []
+        # Positions, not record offsets: transaction markers take offsets too.
+        return [tp for tp, end in self._ends.items() if self._consumer.position(tp) < end]
+
+    def _read_past(self, behind: list[TopicPartition]) -> float:
+        """The record time every partition still ``behind`` its end has been read past (ms)."""
         return min((self._written.get(tp, -math.inf) for tp in behind), default=math.inf)
 
     @property

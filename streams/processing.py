@@ -139,10 +139,8 @@ class DepartmentProcessor:
             return event
         key = join_key(event.case_id, matter.key)
         state, merged = arrive(self.joins.get(key), event, matter.triggers)  # type: ignore[arg-type]
-        if state["fired"] is None:
-            step.write(self.joins, key, state)
-        else:  # fired: its trigger ids only drop late copies, for as long as processed ids do
-            step.retire(self.joins, key, state)
+        # Once fired, its trigger ids only drop late copies, for as long as processed ids do.
+        step.write(self.joins, key, state, finished=state["fired"] is not None)
         return merged
 
     async def _decide(self, matter: Matter, event: Event) -> Sequence[NewEvent]:

@@ -216,10 +216,8 @@ class Worker:
             state, records = tracker.apply(cases.get(event.case_id), event)
             state = as_kept(state)
             step = Step(records)
-            if state["status"] == OPEN:
-                step.write(cases, event.case_id, state)
-            else:  # a closed case's summary goes after the retention
-                step.retire(cases, event.case_id, state)
+            # A closed case's summary goes after the retention.
+            step.write(cases, event.case_id, state, finished=state["status"] != OPEN)
             return step
 
         topics = sorted(catalog[t].topic for t in tracker.event_types)

@@ -24,9 +24,9 @@ from streams.flows import Flow
 from streams.identifiers import is_valid_uscc
 from streams.samples import FaultPlan, planned
 from streams.service_desk import ServiceDesk, new_case_id
-from streams.tracker import CASE_OUTCOMES
+from streams.tracker import CASE_COMPLETED, CASE_OUTCOMES, CASE_REJECTED
 
-STATUS = {"CaseCompleted": "completed", "CaseRejected": "rejected"}
+STATUS = {CASE_COMPLETED: "completed", CASE_REJECTED: "rejected"}
 
 
 class SimulationError(ValueError):
@@ -145,13 +145,11 @@ def case_summary(event_log: EventLog, cases: list[SimulatedCase]) -> dict[str, A
     working_days: dict[str, list[float]] = {}
     for case in cases:
         result = outcome(event_log, case)
-        status = {"CaseCompleted": "completed", "CaseRejected": "rejected"}.get(
-            result.type if result else "", "open"
-        )
+        status = STATUS.get(result.type if result else "", "open")
         for counter in (totals, per_flow.setdefault(case.flow, Counter())):
             counter["started"] += 1
             counter[status] += 1
-        if result is not None and result.type == "CaseCompleted":
+        if result is not None and result.type == CASE_COMPLETED:
             working_days.setdefault(case.flow, []).append(result.payload.get("elapsed_working_days", 0.0))
             per_flow[case.flow]["on_time"] += int(result.payload.get("on_time", True))
     keys = ("started", "completed", "rejected", "open")

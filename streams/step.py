@@ -18,22 +18,23 @@ from streams.retention import stamped
 DELETE: Any = object()
 
 
+@dataclass(frozen=True, slots=True)
+class _Finished:
+    """A value written as finished work: stamped at settle, so it leaves after the retention."""
+
+    value: dict[str, Any]
+
+
 @dataclass(slots=True)
 class Step:
     records: list[OutgoingRecord] = field(default_factory=list)
     writes: list[tuple[MutableMapping[str, Any], str, Any]] = field(default_factory=list)
-    # Keys of ``writes`` whose value is finished work: stamped at settle, so it leaves after the retention.
-    retired: set[int] = field(default_factory=set)
 
-    def write(self, table: MutableMapping[str, Any], key: str, value: Any) -> None:
-        """Set ``table[key] = value`` once the records are acknowledged (see settle)."""
-        self.writes.append((table, key, value))
-
-    def retire(self, table: MutableMapping[str, Any], key: str, value: dict[str, Any]) -> None:
-        """Write ``value`` as ``write`` does, as finished work (a closed case or issue, a fired
-        join, a completed bundle): it leaves the table after the retention (streams/retention.py)."""
-        self.retired.add(len(self.writes))
-        self.writes.append((table, key, value))
+    def write(self, table: MutableMapping[str, Any], key: str, value: Any, *, finished: bool = False) -> None:
+        """Set ``table[key] = value`` once the records are acknowledged (see settle). ``finished``
+        work (a closed case or issue, a fired join, a completed bundle) leaves the table after the
+        retention (streams/retention.py)."""
+        self.writes.append((table, key, _Finished(value) if finished else value))
 
     def delete(self, table: MutableMapping[str, Any], key: str) -> None:
         """Remove ``table[key]`` once the records are acknowledged."""
@@ -42,10 +43,10 @@ class Step:
     def settle(self, partition: int | None = None) -> None:
         """Apply the writes; retired values are stamped for ``partition`` (the record's, whose
         changelog partition the table writes to). Without one (tools, tests) nothing expires."""
-        for index, (table, key, value) in enumerate(self.writes):
+        for table, key, value in self.writes:
             if value is DELETE:
                 table.pop(key, None)
-            elif partition is not None and index in self.retired:
-                table[key] = stamped(value, partition)
+            elif isinstance(value, _Finished):
+                table[key] = value.value if partition is None else stamped(value.value, partition)
             else:
                 table[key] = value

@@ -17,8 +17,6 @@ from streams.flows import Flow
 from streams.issues.machine import INPUTS as ISSUE_LOOP_INPUTS
 from streams.tracker import CASE_OUTCOMES
 
-# Events the tracker publishes to end a case: nobody needs to consume them.
-
 UNREACHABLE, ORDER, UNCONSUMED, NO_SCHEMA, UNKNOWN_MATTER, DUPLICATE = (
     "unreachable",
     "order",
@@ -225,6 +223,7 @@ def _unconsumed(
     by_key = {m.key: m for m in matters}
     # The tracker consumes the done event of every matter some flow includes.
     terminal = {by_key[s.matter].done for f in flows for s in f.steps if s.matter in by_key}
+    # A case's outcome, which the tracker publishes to end it, needs no consumer.
     terminal |= set(CASE_OUTCOMES) | {REJECTED} | set(consumed_by_platform)
     problems = []
     for matter in matters:

@@ -160,7 +160,7 @@ def fold_grouped(
         if view is None:
             continue
         views.append(view)
-        if view.state in (COMPLETED, REJECTED_STATE):
+        if not view.open:
             still_ended[case_id] = (len(events), view)
     views.sort(key=lambda v: v.started, reverse=True)
     return views, still_ended

@@ -121,10 +121,8 @@ def add_issue_loop(worker: Worker, *, book: DeadlineBook | None = None) -> None:
         step = Step(
             [loop_publisher.build(new, cause=event, index=index) for index, new in enumerate(outputs)]
         )
-        if state is not None and state["status"] in m.FINAL_STATUSES:
-            step.retire(issues, event.case_id, state)  # closed or merged: kept for the retention
-        elif state is not None:
-            step.write(issues, event.case_id, state)
+        if state is not None:  # closed or merged: kept for the retention
+            step.write(issues, event.case_id, state, finished=state["status"] in m.FINAL_STATUSES)
         prometheus.observe(event, state, outputs)
         return step
 

@@ -122,12 +122,12 @@ def test_a_retired_write_is_stamped_for_the_records_partition_when_it_settles():
     table: dict = {}
     step = Step()
     step.write(table, "open", {"status": "open"})
-    step.retire(table, "closed", {"status": "closed"})
+    step.write(table, "closed", {"status": "closed"}, finished=True)
     step.settle(partition=1)
     assert STAMP not in table["open"] and table["closed"][PARTITION] == 1 and table["closed"][STAMP] > 0
     untimed: dict = {}
     tools = Step()
-    tools.retire(untimed, "closed", {"status": "closed"})
+    tools.write(untimed, "closed", {"status": "closed"}, finished=True)
     tools.settle()  # no record in hand (tools, tests): nothing to expire from
     assert untimed == {"closed": {"status": "closed"}}
 
