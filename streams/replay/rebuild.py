@@ -75,14 +75,20 @@ def fold_projections(
     issues: dict[str, Any] = {}
     pools: dict[str, Any] = {}
     tracked = tracker.event_types
-    for record in in_log_order(records):
+    ordered = in_log_order(records)
+    # An action the issue loop refused changed nothing. Folded here in the broker's order, beside
+    # events of other topics the loop took in another order, it might not be refused again.
+    refused = {
+        r.event.causation_id for r in ordered if r.event.type == m.REFUSED and r.event.producer == m.LOOP
+    }
+    for record in ordered:
         event = record.event
         if not admitted(record):
             continue  # the agents dead-letter it: it changed no state
         if event.type in tracked:
             state, _ = tracker.apply(cases.get(event.case_id), event)
             cases[event.case_id] = as_kept(state)  # as the worker writes it
-        if event.type in INPUTS:
+        if event.type in INPUTS and event.event_id not in refused:
             state, _ = machine.apply(issues.get(event.case_id), event)
             if state is not None:
                 issues[event.case_id] = state
@@ -175,7 +181,7 @@ def rebuild(
         clock=connection.settings.clock(),
     )
     tracker, machine = CaseTracker(flow_map, publisher), IssueMachine(load_book())
-    wanted = {connection.catalog[t].topic for t in tracker.event_types | set(INPUTS) | {m.CLOSED}}
+    wanted = {connection.catalog[t].topic for t in tracker.event_types | set(INPUTS) | {m.CLOSED, m.REFUSED}}
     topics = [t for t in reader.topics if t in wanted]
     records = reader.decoded(reader.scan(dict.fromkeys(reader.all_partitions(topics), 0)))
     rebuilt = fold_projections(records, tracker, machine)
